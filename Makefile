@@ -1,0 +1,69 @@
+# The two commands: `make run` (the application, zero configuration) and `make test`
+# (everything CI checks). Both install into .venv first when needed.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Test services; override on the command line or in the environment.
+TEST_DATABASE_URL ?= postgres://pixorga:pixorga@127.0.0.1:5432/pixorga
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run test lint messages lock worker benchmarks clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP) compiled-messages
+
+# .mo files are built from the .po catalogues at install time (they are not committed).
+compiled-messages: $(STAMP) $(wildcard locale/*/LC_MESSAGES/django.po)
+	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	touch compiled-messages
+
+run: install
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true \
+		$(BIN)/python manage.py migrate --noinput
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true \
+		$(BIN)/python manage.py seed_demo
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install lint
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest $(PYTEST_ARGS)
+	@echo "SQLite smoke test (zero configuration): migrate, seed_demo"
+	@smoke=$$(mktemp -d) && trap 'rm -rf "$$smoke"' EXIT && \
+		env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL SQLITE_PATH=$$smoke/db.sqlite3 \
+		bash -c '$(BIN)/python manage.py migrate --noinput -v 0 && \
+			$(BIN)/python manage.py seed_demo && $(BIN)/python manage.py seed_demo >/dev/null'
+
+# A worker against Redis, for a configured setup (see README).
+worker: install
+	$(BIN)/celery -A pixorga worker -l info
+
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+# After changing the dependency ranges in pyproject.toml.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --disable-pip-version-check ".[dev]"
+	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^pixorga' > requirements.lock
+	rm -rf .venv-lock
+
+benchmarks: install
+	$(BIN)/python benchmarks/siecle_reader.py
+
+clean:
+	rm -rf $(VENV) compiled-messages staticfiles

@@ -1,0 +1,104 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+class UserManager(DjangoUserManager):
+    """Users have an e-mail, an identifier (username), or both; never neither."""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        username = _blank_to_none(username)
+        email = _blank_to_none(email)
+        if email:
+            email = self.normalize_email(email)
+        if username is None and email is None:
+            raise ValueError("A user needs an e-mail address or a username")
+        user = self.model(username=username, email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, username=None, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username=None, email=None, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(username, email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # Sign-in by identifier is case-insensitive, as is its uniqueness.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A person: school staff, teacher, student or platform staff (`is_staff`).
+
+    Staff and teachers sign up with an e-mail; students may have only an identifier.
+    Both are optional, each unique case-insensitively when set, at least one present.
+    """
+
+    username = models.CharField(
+        _("identifier"),
+        max_length=150,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[UnicodeUsernameValidator()],
+        error_messages={"unique": _("A user with that identifier already exists.")},
+    )
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("fr", _("French")), ("en", _("English"))],
+        default="fr",
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+            # Blank values are stored as NULL so that uniqueness ignores them.
+            models.CheckConstraint(
+                condition=(models.Q(email__isnull=True) | ~models.Q(email=""))
+                & (models.Q(username__isnull=True) | ~models.Q(username="")),
+                name="accounts_user_no_blank_login",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(username__isnull=False),
+                name="accounts_user_email_or_username",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email or self.username or f"#{self.pk}"
+
+    def clean(self):
+        super().clean()
+        self.username = _blank_to_none(self.username)
+        self.email = _blank_to_none(self.email)
+        if self.email:
+            self.email = self.__class__.objects.normalize_email(self.email)
+
+    @property
+    def display_name(self) -> str:
+        full = self.get_full_name()
+        return full or str(self)

@@ -1,0 +1,1 @@
+# Campaigns, codes and participations arrive with their own issue.

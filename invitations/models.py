@@ -1,0 +1,1 @@
+# Invitations (administrator and team) arrive with their own issue.

@@ -1,0 +1,54 @@
+"""Demo data for a first look: a staff user, a school and its administrator. Idempotent."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from organizations.models import Membership, Organization
+from organizations.services import membership_create, organization_create
+
+DEMO_PASSWORD = "pix-orga-demo-2026"  # noqa: S105 - demo accounts only, printed on purpose
+STAFF_EMAIL = "staff@pix.example"
+ADMIN_EMAIL = "direction@college-demo.example"
+SCHOOL_UAI = "0750654D"
+
+
+class Command(BaseCommand):
+    help = "Create (or keep) the demo staff user, school and school administrator."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self._user(STAFF_EMAIL, "Camille", "Support", is_staff=True, is_superuser=True)
+        admin = self._user(ADMIN_EMAIL, "Dominique", "Proviseur")
+        school = Organization.objects.filter(uai=SCHOOL_UAI).first() or organization_create(
+            name="Collège Victor Hugo (démo)",
+            type=Organization.Type.SCO,
+            uai=SCHOOL_UAI,
+            official_email=f"ce.{SCHOOL_UAI.lower()}@ac-paris.fr",
+            province_code="75",
+        )
+        if not Membership.objects.filter(
+            user=admin, organization=school, disabled_at__isnull=True
+        ).exists():
+            membership_create(user=admin, organization=school, role=Membership.Role.ADMIN)
+
+        self.stdout.write(self.style.SUCCESS("Demo ready."))
+        self.stdout.write(f"  School: {school.name}, UAI {school.uai}")
+        self.stdout.write(f"  School administrator: {ADMIN_EMAIL} / {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"  Platform staff (back office /backoffice/): {STAFF_EMAIL} / {DEMO_PASSWORD}"
+        )
+        self.stdout.write("  Sign in at http://127.0.0.1:8000/compte/login/")
+
+    def _user(self, email, first_name, last_name, **flags) -> User:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
+            )
+        changed = [name for name, value in flags.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, flags[name])
+        if changed:
+            user.save(update_fields=changed)
+        return user

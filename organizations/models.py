@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .uai import normalize_uai, validate_uai
+
+
+class UAIField(models.CharField):
+    """Stored trimmed and upper-cased; validated (format and check letter) by forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 8)
+        kwargs.setdefault("validators", [validate_uai])
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        return normalize_uai(value) or None
+
+
+class Organization(models.Model):
+    class Type(models.TextChoices):
+        SCO = "SCO", _("Secondary school")
+        SCO_1D = "SCO-1D", _("Primary school")
+        SUP = "SUP", _("Higher education")
+        PRO = "PRO", _("Professional")
+
+    name = models.CharField(_("name"), max_length=255)
+    type = models.CharField(_("type"), max_length=8, choices=Type.choices)
+    uai = UAIField(_("UAI"), unique=True, null=True, blank=True)
+    official_email = models.EmailField(_("official e-mail"), blank=True)
+    is_managing_students = models.BooleanField(_("manages its students"), default=False)
+    province_code = models.CharField(_("province code"), max_length=3, blank=True)
+    documentation_url = models.URLField(_("documentation URL"), blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(type__in=["SCO", "SCO-1D"]) | Q(uai__isnull=False),
+                name="organization_school_has_uai",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type="SCO") | ~Q(official_email=""),
+                name="organization_sco_has_official_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(uai__isnull=True) | ~Q(uai=""), name="organization_uai_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uai})" if self.uai else self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if self.type in {self.Type.SCO, self.Type.SCO_1D} and not self.uai:
+            errors["uai"] = _("A school needs its UAI.")
+        if self.type == self.Type.SCO and not self.official_email:
+            errors["official_email"] = _(
+                "A secondary school needs its official e-mail address, "
+                "where its administrator invitation is sent."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def can_import_from_siecle(self) -> bool:
+        return self.type == self.Type.SCO and self.is_managing_students
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "ADMIN", _("Administrator")
+        MEMBER = "MEMBER", _("Member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(disabled_at__isnull=True),
+                name="membership_one_active_per_user_and_organization",
+                violation_error_message=_("This person is already a member of this organisation."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organization} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN

@@ -1,0 +1,20 @@
+"""Reads on organisations and memberships."""
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+
+from .models import Membership
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    """The person's active memberships, with their organisations, oldest first."""
+    return (
+        Membership.objects.filter(user=user, disabled_at__isnull=True)
+        .select_related("organization")
+        .order_by("created_at", "id")
+    )
+
+
+def membership_get_active(*, user: User, organization_id: int) -> Membership | None:
+    return membership_list_for_user(user=user).filter(organization_id=organization_id).first()

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .current import switch_organization
+
+
+@require_POST
+@login_required
+def switch(request):
+    """The header's organisation switcher: POST organization_id (and next)."""
+    try:
+        organization_id = int(request.POST.get("organization_id", ""))
+    except ValueError:
+        organization_id = -1
+    switch_organization(request, organization_id)  # 403 unless an active member
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    return redirect(next_url)

@@ -1,0 +1,1 @@
+# Learners and SIECLE imports arrive with the import issue.
