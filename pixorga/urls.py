@@ -15,5 +15,6 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("campagnes/", include("campaigns.urls")),
+    path("eleves/", include("students.urls")),
     path("", include("organizations.urls")),
 ]
