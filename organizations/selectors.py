@@ -18,3 +18,12 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
 
 def membership_get_active(*, user: User, organization_id: int) -> Membership | None:
     return membership_list_for_user(user=user).filter(organization_id=organization_id).first()
+
+
+def membership_list_for_organization(*, organization_id: int) -> QuerySet[Membership]:
+    """An organisation's active members with their accounts, by name (the team page)."""
+    return (
+        Membership.objects.filter(organization_id=organization_id, disabled_at__isnull=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email", "id")
+    )

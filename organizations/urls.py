@@ -5,4 +5,6 @@ from . import views
 app_name = "organizations"
 urlpatterns = [
     path("organisation/changer/", views.switch, name="switch"),
+    path("equipe/", views.team, name="team"),
+    path("documentation/", views.documentation, name="documentation"),
 ]

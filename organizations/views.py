@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .current import switch_organization
+from .permissions import org_view
+from .selectors import membership_list_for_organization
 
 
 @require_POST
@@ -21,3 +23,18 @@ def switch(request):
     ):
         next_url = "/"
     return redirect(next_url)
+
+
+@org_view()
+def team(request):
+    """The current organisation's active members. (Invitations come with their own pages.)"""
+    # Scoped to request.organization, which org_view resolved from the person's own
+    # memberships: another organisation's members are never listed.
+    memberships = membership_list_for_organization(organization_id=request.organization.pk)
+    return render(request, "pages/team.html", {"memberships": memberships})
+
+
+@org_view()
+def documentation(request):
+    """The help for school staff: the journey from the invitation to the campaigns."""
+    return render(request, "pages/documentation.html")

@@ -182,13 +182,48 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # https://docs.allauth.org/en/latest/account/configuration.html
+# The adapter sends allauth's e-mails through the send_email task, in the person's language,
+# applies their preferred language at sign-in, and keys failed sign-ins by account.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
+# Sign-up asks first name, last name, e-mail and password (the names come from
+# accounts.forms.SignupForm); no identifier: that is for students, created elsewhere.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# https://docs.allauth.org/en/latest/account/forms.html
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGOUT_ON_GET = False
+# School computers are shared (computer rooms, library): a session ends with the browser,
+# never "remembered" for the next pupil.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pix Orga] "
+# https://docs.allauth.org/en/latest/account/rate_limits.html
+# A whole class (35 pupils, often more when two classes share the computer room) works
+# behind the school's one public IP: limits per IP are generous, limits per account
+# (`key`: the e-mail or identifier typed, see AccountAdapter) and per user are strict.
+# The cache is Redis when REDIS_URL is set, so the counts are shared by every process.
+ACCOUNT_RATE_LIMITS = {
+    # Every POST of the sign-in form. A class signs in within a minute or two, with
+    # retries: 120 a minute per IP (allauth's default, 30, would stop the 31st pupil).
+    "login": "120/m/ip",
+    # Wrong passwords. Per account: 5 in 5 minutes, whatever the IP (guessing one
+    # account's password is stopped). Per IP: a class where everyone mistypes once fits
+    # in 60 a minute; 500 an hour caps password spraying from one address.
+    "login_failed": "60/m/ip,500/h/ip,5/5m/key",
+    # Sign-ups, counted on every POST (a form sent back with an error counts): 35 pupils
+    # with two or three tries each, and the next class in the same hour: 300 an hour.
+    "signup": "300/h/ip",
+    # Password reset requests: 3 e-mails per address in 15 minutes (no mail-bombing of
+    # one mailbox); 100 an hour per IP so a class that forgot its passwords gets through.
+    "reset_password": "100/h/ip,3/15m/key",
+    # Following the link of a reset e-mail (the token is unguessable): per IP only.
+    "reset_password_from_key": "60/m/ip",
+}
 # Count the client IP from the proxy chain only when we know how many proxies there are.
+# allauth (65.x) reads ALLAUTH_TRUSTED_PROXY_COUNT and then takes the n-th address from
+# the right of X-Forwarded-For; with 0 it uses REMOTE_ADDR and ignores the header.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
@@ -214,6 +249,11 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The language switch (and sign-in, from the person's preference) sets this cookie;
+# it outlives the session so that the next visit opens in the chosen language.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
@@ -268,3 +308,18 @@ LOGGING = {
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
     },
 }
+
+# --- Student imports (students app) -----------------------------------------------------
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+# Every minute: imports with no progress for 10 minutes end as IMPORT_ERROR (interrupted);
+# uploads neither confirmed nor cancelled within 24 hours are cancelled and their files
+# deleted. Run by `celery -A pixorga beat` (the scheduler service of docker-compose).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "students-imports-maintenance": {
+        "task": "students.imports_maintenance",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
+# --- End of student imports ---------------------------------------------------------------

@@ -2,19 +2,32 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as accounts_views
+
 from . import health, views
 
 admin.site.site_header = _("Pix Orga — back office")
 admin.site.site_title = _("Pix Orga back office")
 admin.site.index_title = _("Administration")
+# The back office signs in through allauth (same form, same rate limits), not its own form.
+admin.site.login = accounts_views.backoffice_login
+
+# Rate-limited requests (allauth) get our page.
+handler429 = "accounts.views.rate_limited"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("backoffice/", admin.site.urls),
     path("compte/", include("allauth.urls")),
+    path("compte/", include("accounts.urls")),
+    # Before Django's own: the switch also saves the signed-in person's preference.
+    path("i18n/setlang/", accounts_views.set_language),
     path("i18n/", include("django.conf.urls.i18n")),
     path("campagnes/", include("campaigns.urls")),
     path("eleves/", include("students.urls")),
     path("", include("organizations.urls")),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", views.personal_data, name="personal_data"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
 ]

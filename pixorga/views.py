@@ -8,3 +8,16 @@ def home(request):
     if request.user.is_authenticated and resolve_current_membership(request) is not None:
         return redirect("campaigns:list")
     return render(request, "home.html")
+
+
+# The legal pages every French public service publishes, linked from the footer.
+def legal_notice(request):
+    return render(request, "pages/legal_notice.html")
+
+
+def personal_data(request):
+    return render(request, "pages/personal_data.html")
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html")

@@ -1,0 +1,75 @@
+"""Account pages around allauth: the account page, the language switch, the back office
+sign-in and the "too many requests" page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from .forms import ProfileForm
+from .language import SUPPORTED, activate_for_request, set_language_cookie
+from .services import user_set_language, user_update_profile
+
+
+@login_required
+def account_index(request):
+    return redirect("account_profile")
+
+
+@login_required
+def profile(request):
+    """Names and preferred language; the password is changed on allauth's page."""
+    if request.method == "POST":
+        form = ProfileForm.for_user(request.user, data=request.POST)
+        if form.is_valid():
+            user = user_update_profile(user=request.user, **form.cleaned_data)
+            # The new language applies at once, starting with this confirmation.
+            activate_for_request(request, user.language)
+            messages.success(request, _("Your account has been updated."))
+            response = redirect("account_profile")
+            set_language_cookie(response, user.language)
+            return response
+    else:
+        form = ProfileForm.for_user(request.user)
+    return render(request, "account/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch (POST language, next), which also saves the choice on the
+    account of a signed-in person so that their next sign-in opens in it."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in SUPPORTED:
+        user_set_language(user=request.user, language=language)
+    return response
+
+
+@never_cache
+def backoffice_login(request, extra_context=None):
+    """The back office has no password form of its own: staff sign in through allauth,
+    which applies the same rate limits (admin.site.login points here, see pixorga/urls.py).
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        # Signed in but not platform staff: sending them to sign in again would loop.
+        raise PermissionDenied("not platform staff")
+    return redirect_to_login(next_url, login_url=reverse("account_login"))
+
+
+def rate_limited(request, exception=None):
+    """allauth's 429 page (handler429 in pixorga/urls.py)."""
+    return render(request, "account/rate_limited.html", status=429)

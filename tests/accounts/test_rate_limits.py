@@ -1,0 +1,174 @@
+"""Rate limits: generous per IP (a whole class works behind the school's one address),
+strict per account. The cache is Redis (REDIS_URL), cleared between tests."""
+
+import pytest
+from allauth.account.adapter import get_adapter
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHOOL_IP = "192.0.2.10"
+TOO_MANY = "Trop de tentatives de connexion échouées"
+
+
+def sign_in(client: Client, login: str, password: str, ip: str = SCHOOL_IP, next_url: str = ""):
+    url = "/compte/login/" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, {"login": login, "password": password}, REMOTE_ADDR=ip)
+
+
+def is_signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_a_class_of_35_signs_up_from_one_school_ip():
+    for n in range(35):
+        response = Client().post(
+            "/compte/signup/",
+            {
+                "first_name": "Élève",
+                "last_name": f"Numéro {n}",
+                "email": f"eleve{n}@college.example",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+            REMOTE_ADDR=SCHOOL_IP,
+        )
+        assert response.status_code == 302, f"sign-up {n + 1} of 35 refused"
+    assert User.objects.filter(email__startswith="eleve").count() == 35
+
+
+def test_a_class_of_35_signs_in_from_one_ip_even_if_everyone_mistypes_once():
+    users = [UserFactory() for _ in range(35)]
+    for user in users:
+        client = Client()
+        sign_in(client, user.email, "wrong password")
+        response = sign_in(client, user.email, PASSWORD)
+        assert response.status_code == 302
+        assert is_signed_in(client), f"{user.email} could not sign in"
+
+
+def test_repeated_wrong_passwords_on_one_account_are_stopped_whatever_the_ip():
+    user = UserFactory()
+    for n in range(5):
+        response = sign_in(Client(), user.email, f"guess {n}", ip=f"198.51.100.{n + 1}")
+        assert TOO_MANY not in response.content.decode()
+    # The sixth try, from yet another address and with the right password, is refused.
+    client = Client()
+    response = sign_in(client, user.email, PASSWORD, ip="203.0.113.99")
+    assert response.status_code == 200
+    assert TOO_MANY in response.content.decode()
+    assert not is_signed_in(client)
+
+
+def test_wrong_passwords_by_email_and_by_identifier_count_for_the_same_account():
+    user = UserFactory(username="lea.dupont")
+    for n in range(3):
+        sign_in(Client(), user.email, f"guess {n}")
+    for n in range(2):
+        sign_in(Client(), "LEA.DUPONT", f"other guess {n}")
+    client = Client()
+    response = sign_in(client, "lea.dupont", PASSWORD)
+    assert TOO_MANY in response.content.decode()
+    assert not is_signed_in(client)
+
+
+def test_a_locked_account_does_not_lock_its_classmates():
+    victim, classmate = UserFactory(), UserFactory()
+    for n in range(6):
+        sign_in(Client(), victim.email, f"guess {n}")
+    client = Client()
+    sign_in(client, classmate.email, PASSWORD)
+    assert is_signed_in(client)
+
+
+def test_password_reset_e_mails_to_one_address_are_limited():
+    user = UserFactory()
+    statuses = [
+        Client()
+        .post("/compte/password/reset/", {"email": user.email}, REMOTE_ADDR=f"198.51.100.{n}")
+        .status_code
+        for n in range(1, 5)
+    ]
+    assert statuses == [302, 302, 302, 429]
+
+
+def test_the_429_page_is_ours_and_in_french():
+    user = UserFactory()
+    for _ in range(3):
+        Client().post("/compte/password/reset/", {"email": user.email})
+    response = Client().post("/compte/password/reset/", {"email": user.email})
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+
+
+# --- Back office ----------------------------------------------------------------------
+
+
+def test_back_office_login_page_sends_to_the_rate_limited_sign_in(client):
+    response = client.get("/backoffice/login/", {"next": "/backoffice/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/compte/login/?next=/backoffice/"
+
+
+def test_back_office_has_no_password_form_of_its_own(client):
+    staff = UserFactory(is_staff=True, username="staff")
+    response = client.post(
+        "/backoffice/login/?next=/backoffice/", {"username": staff.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/compte/login/")
+    assert not is_signed_in(client)
+
+
+def test_repeated_wrong_passwords_on_a_staff_account_are_stopped():
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    for n in range(5):
+        sign_in(
+            Client(), staff.email, f"guess {n}", ip=f"198.51.100.{n + 1}", next_url="/backoffice/"
+        )
+    client = Client()
+    response = sign_in(client, staff.email, PASSWORD, next_url="/backoffice/")
+    assert TOO_MANY in response.content.decode()
+    assert not is_signed_in(client)
+    assert client.get("/backoffice/").status_code == 302
+
+
+def test_staff_signs_in_and_lands_in_the_back_office(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    response = sign_in(client, staff.email, PASSWORD, next_url="/backoffice/")
+    assert response["Location"] == "/backoffice/"
+    assert client.get("/backoffice/").status_code == 200
+    # Once signed in, the back office login page just lets staff through.
+    assert client.get("/backoffice/login/?next=/backoffice/")["Location"] == "/backoffice/"
+
+
+def test_signed_in_non_staff_is_refused_by_the_back_office_without_a_loop(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/backoffice/login/", {"next": "/backoffice/"})
+    assert response.status_code == 403
+
+
+def test_back_office_login_ignores_a_next_to_another_site(client):
+    response = client.get("/backoffice/login/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/compte/login/?next=/backoffice/"
+
+
+# --- The client IP --------------------------------------------------------------------
+
+
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(rf, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    request = rf.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert get_adapter(request).get_client_ip(request) == "10.0.0.2"
+
+
+def test_behind_one_trusted_proxy_the_client_is_the_address_it_appended(rf, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    # The first address was typed by the client; the last one was added by our proxy.
+    request = rf.post(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.5"
+    )
+    assert get_adapter(request).get_client_ip(request) == "203.0.113.5"
