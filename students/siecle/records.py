@@ -1,0 +1,145 @@
+"""The reader's vocabulary: error codes, skip reasons, limits and the records it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NamedTuple
+
+# --- Error codes (part of the product's contract: never rename) ---------------------
+# File-level, fatal: reported alone, with no learner.
+INVALID_FILE = "INVALID_FILE"
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+ENCODING_NOT_SUPPORTED = "ENCODING_NOT_SUPPORTED"
+UAI_MISMATCHED = "UAI_MISMATCHED"
+# Per student, all collected.
+INE_UNIQUE = "INE_UNIQUE"
+LAST_NAME_REQUIRED = "LAST_NAME_REQUIRED"
+FIRST_NAME_REQUIRED = "FIRST_NAME_REQUIRED"
+BIRTHDATE_REQUIRED = "BIRTHDATE_REQUIRED"
+INVALID_BIRTHDATE_FORMAT = "INVALID_BIRTHDATE_FORMAT"
+SEX_CODE_REQUIRED = "SEX_CODE_REQUIRED"
+BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT = "BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT"
+INVALID_CHAR_DETECTED = "INVALID_CHAR_DETECTED"
+# Whole file: no student left once the skipped ones are set aside.
+EMPTY = "EMPTY"
+
+FATAL_CODES = frozenset({INVALID_FILE, PAYLOAD_TOO_LARGE, ENCODING_NOT_SUPPORTED, UAI_MISMATCHED})
+STUDENT_CODES = (
+    INE_UNIQUE,
+    LAST_NAME_REQUIRED,
+    FIRST_NAME_REQUIRED,
+    BIRTHDATE_REQUIRED,
+    INVALID_BIRTHDATE_FORMAT,
+    SEX_CODE_REQUIRED,
+    BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT,
+    INVALID_CHAR_DETECTED,
+)
+ALL_CODES = (*sorted(FATAL_CODES), *STUDENT_CODES, EMPTY)
+
+# --- Why a student was set aside (counted, not errors) ------------------------------
+LEFT_SCHOOL = "LEFT_SCHOOL"  # DATE_SORTIE on or before the export date
+NO_INE = "NO_INE"  # no ID_NATIONAL
+NO_DIVISION = "NO_DIVISION"  # no type-D structure other than "Inactifs"
+# A student matching several reasons is counted once, under the first of this order.
+SKIP_REASONS = (LEFT_SCHOOL, NO_INE, NO_DIVISION)
+
+# --- Reasons given in the meta of INVALID_FILE (diagnostics, not product codes) -----
+EMPTY_FILE = "EMPTY_FILE"
+NOT_XML = "NOT_XML"
+MALFORMED = "MALFORMED"  # syntax error, truncated document, undefined entity, bad char
+DOCTYPE = "DOCTYPE"  # DOCTYPE / entity declarations are refused before parsing
+GZIP = "GZIP"
+NOT_SIECLE = "NOT_SIECLE"  # well-formed XML whose root is not BEE_ELEVES
+ZIP_CORRUPT = "ZIP_CORRUPT"
+ZIP_ENCRYPTED = "ZIP_ENCRYPTED"
+ZIP_XML_COUNT = "ZIP_XML_COUNT"  # zero or several .xml entries
+ZIP_TOO_LARGE = "ZIP_TOO_LARGE"  # inflated size or compression ratio over the limits
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderLimits:
+    """Size limits; `None` means no limit.
+
+    The web passes its settings (SIECLE_MAX_*); the command line passes
+    `max_upload_bytes=None` and keeps the inflation limits.
+    """
+
+    max_upload_bytes: int | None = 20 * MiB
+    max_inflated_bytes: int | None = 200 * MiB
+    # Real exports deflate 15-30x (repeated tag names); the generator's 25x. Deflate
+    # tops out near 1030x, where zip bombs live: 100 leaves 3x headroom for honest files
+    # and stops a bomb after inflating at most 100x its compressed size. Archives under
+    # `ratio_floor_bytes` once inflated are never refused for their ratio.
+    max_ratio: int | None = 100
+    ratio_floor_bytes: int = 1 * MiB
+
+
+class Learner(NamedTuple):
+    """One student to import. Absent optional text fields are empty strings.
+
+    A NamedTuple: compact (a tuple), immutable, and usable as a row for bulk inserts.
+    """
+
+    ine: str
+    last_name: str
+    preferred_last_name: str
+    first_name: str
+    middle_name: str
+    third_name: str
+    sex: str  # "M" | "F"
+    birthdate: date
+    birth_country_code: str
+    birth_province_code: str
+    birth_city_code: str
+    birth_city: str
+    mef_code: str
+    status: str
+    division: str
+    line: int
+
+
+@dataclass(slots=True)
+class SiecleError:
+    """A problem found in the file: a stable code and JSON-serialisable metadata.
+
+    The sentence shown to a person is rendered from them at display time
+    (students.siecle_messages.render_error).
+    """
+
+    code: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "meta": dict(self.meta)}
+
+
+def _no_skips() -> dict[str, int]:
+    return dict.fromkeys(SKIP_REASONS, 0)
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """What the reader found. `learners` is only meant to be imported when `is_valid`."""
+
+    learners: list[Learner] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=_no_skips)
+    errors: list[SiecleError] = field(default_factory=list)
+    encoding: str | None = None  # as declared, normalised: "ISO-8859-15", "UTF-8", ...
+    uai: str | None = None  # PARAMETRES/UAJ, trimmed and upper-cased
+    export_date: date | None = None  # PARAMETRES/DATE_EXPORT when readable
+    student_count: int = 0  # ELEVE elements seen
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "students": self.student_count,
+            "learners": len(self.learners),
+            "skipped": dict(self.skipped),
+            "errors": len(self.errors),
+        }

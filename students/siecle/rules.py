@@ -1,0 +1,188 @@
+"""The import rules of siecle.md, applied to the compact rows the parse collected.
+
+A row is (line, ELEVE_ID, *the ELEVE's direct children in FIELDS order), stripped, ""
+when absent. Students are skipped (counted by reason) or checked, every error of every
+student collected; the ones without error become Learners.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .records import (
+    BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT,
+    BIRTHDATE_REQUIRED,
+    EMPTY,
+    FIRST_NAME_REQUIRED,
+    INE_UNIQUE,
+    INVALID_BIRTHDATE_FORMAT,
+    INVALID_CHAR_DETECTED,
+    LAST_NAME_REQUIRED,
+    LEFT_SCHOOL,
+    NO_DIVISION,
+    NO_INE,
+    SEX_CODE_REQUIRED,
+    Learner,
+    ReadResult,
+    SiecleError,
+)
+
+# The direct children of ELEVE we read, in the order of a row.
+FIELDS = (
+    "ID_NATIONAL",
+    "NOM_DE_FAMILLE",
+    "NOM_USAGE",
+    "PRENOM",
+    "PRENOM2",
+    "PRENOM3",
+    "DATE_NAISS",
+    "CODE_SEXE",
+    "CODE_PAYS",
+    "CODE_DEPARTEMENT_NAISS",
+    "CODE_COMMUNE_INSEE_NAISS",
+    "VILLE_NAISS",
+    "CODE_MEF",
+    "CODE_STATUT",
+    "DATE_SORTIE",
+)
+FIELD_INDEX = {tag: index for index, tag in enumerate(FIELDS)}
+(
+    INE,  # public: the parse upper-cases it
+    _LAST,
+    _USAGE,
+    _FIRST,
+    _MIDDLE,
+    _THIRD,
+    _BIRTH,
+    _SEX,
+    _COUNTRY,
+    _PROVINCE,
+    _CITY_CODE,
+    _CITY,
+    _MEF,
+    _STATUS,
+    _LEFT,
+) = range(len(FIELDS))
+# Values repeated across students share one string (codes, dates, first names).
+# (index, whether the value is shared) for each field, for the parse.
+SHARED = tuple((index, index not in (INE, _LAST)) for index in range(len(FIELDS)))
+_NAMES = ((_LAST, "NOM_DE_FAMILLE"), (_USAGE, "NOM_USAGE"), (_FIRST, "PRENOM"))
+_NAMES += ((_MIDDLE, "PRENOM2"), (_THIRD, "PRENOM3"))
+
+_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
+_SEXES = {"1": "M", "2": "F"}
+FRANCE = "100"
+
+# Mojibake: UTF-8 bytes read as Latin-9/Latin-1/windows-1252 ("Ã©" for "é", three
+# characters starting with "â€" for a curly apostrophe). That is a lead character
+# (Â-ß for 2-byte sequences, à-ï for 3-byte ones) followed by what a continuation byte
+# (0x80-0xBF) becomes in those encodings. Letters that legitimately follow an accented
+# capital in a name never are such characters; the no-break space only counts after
+# Â/Ã, so that "JOSÉ\xa0MARIA" is not taken for mojibake. C1 control characters and
+# U+FFFD (undecodable bytes) never belong in a name either.
+_CONTINUATION = "\u00a1-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"  # noqa: RUF001 - on purpose
+_MOJIBAKE = re.compile(
+    f"[\ufffd\u0080-\u009f]|[\u00c2-\u00df][{_CONTINUATION}]|[ÂÃ]\u00a0"
+    f"|[\u00e0-\u00ef][{_CONTINUATION}\u00a0][{_CONTINUATION}\u00a0]"
+)
+
+
+def parse_date(value: str) -> date | None:
+    """DD/MM/YYYY as a real date, else None."""
+    match = _DATE.fullmatch(value)
+    if not match:
+        return None
+    day, month, year = match.groups()
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def apply_rules(
+    rows: list[tuple], divisions: dict[str, str], reference: date, result: ReadResult
+) -> None:
+    """Skip, check and convert `rows` into `result` (emptied as it goes, to save memory).
+
+    `reference` is the export date (or the import date): a DATE_SORTIE on or before it
+    means the student left.
+    """
+    first_line_of: dict[str, int] = {}
+    kept = 0
+    for position in range(len(rows)):
+        line, eleve_id, *values = rows[position]
+        rows[position] = None  # the Learner shares the strings: the row can go now
+        left = parse_date(values[_LEFT]) if values[_LEFT] else None
+        # An unreadable DATE_SORTIE is ignored: the student is kept (and checked).
+        if left is not None and left <= reference:
+            result.skipped[LEFT_SCHOOL] += 1
+            continue
+        ine = values[INE]
+        if not ine:
+            result.skipped[NO_INE] += 1
+            continue
+        division = divisions.get(eleve_id)
+        if not division:
+            result.skipped[NO_DIVISION] += 1
+            continue
+        kept += 1
+        errors = result.errors
+        errors_before = len(errors)
+        # Each error names the student and where it is in the file.
+        who = {"ine": ine, "last_name": values[_LAST], "first_name": values[_FIRST], "line": line}
+        if ine in first_line_of:
+            errors.append(SiecleError(INE_UNIQUE, {**who, "first_line": first_line_of[ine]}))
+        else:
+            first_line_of[ine] = line
+        if not values[_LAST]:
+            errors.append(SiecleError(LAST_NAME_REQUIRED, {**who, "field": "NOM_DE_FAMILLE"}))
+        if not values[_FIRST]:
+            errors.append(SiecleError(FIRST_NAME_REQUIRED, {**who, "field": "PRENOM"}))
+        birthdate = None
+        if not values[_BIRTH]:
+            errors.append(SiecleError(BIRTHDATE_REQUIRED, {**who, "field": "DATE_NAISS"}))
+        else:
+            birthdate = parse_date(values[_BIRTH])
+            if birthdate is None:
+                meta = {**who, "field": "DATE_NAISS", "value": values[_BIRTH]}
+                errors.append(SiecleError(INVALID_BIRTHDATE_FORMAT, meta))
+        # Rule for a code other than 1 or 2: the sex is then unknown, which is what
+        # SEX_CODE_REQUIRED means; the value is kept in the meta to say what was read.
+        sex = _SEXES.get(values[_SEX])
+        if sex is None:
+            meta = {**who, "field": "CODE_SEXE"}
+            if values[_SEX]:
+                meta["value"] = values[_SEX]
+            errors.append(SiecleError(SEX_CODE_REQUIRED, meta))
+        if values[_COUNTRY] == FRANCE and not values[_CITY_CODE]:
+            meta = {**who, "field": "CODE_COMMUNE_INSEE_NAISS", "country": FRANCE}
+            errors.append(SiecleError(BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT, meta))
+        for index, tag in _NAMES:
+            if values[index] and _MOJIBAKE.search(values[index]):
+                meta = {**who, "field": tag, "value": values[index]}
+                errors.append(SiecleError(INVALID_CHAR_DETECTED, meta))
+        if len(errors) == errors_before:
+            result.learners.append(
+                Learner(
+                    ine,
+                    values[_LAST],
+                    values[_USAGE],
+                    values[_FIRST],
+                    values[_MIDDLE],
+                    values[_THIRD],
+                    sex,
+                    birthdate,
+                    values[_COUNTRY],
+                    values[_PROVINCE],
+                    values[_CITY_CODE],
+                    values[_CITY],
+                    values[_MEF],
+                    values[_STATUS],
+                    division,
+                    line,
+                )
+            )
+    if not kept:
+        meta = {"students": result.student_count, "skipped": dict(result.skipped)}
+        result.errors.append(SiecleError(EMPTY, meta))

@@ -1,0 +1,341 @@
+"""From an uploaded file to a stream of UTF-8 XML the parser can trust.
+
+Three layers, each streaming, each refusing early:
+1. the upload: its size against the upload limit; gzip refused; a zip recognised by
+   its magic bytes, never by its name;
+2. a zip's single `.xml` entry, inflated through a reader capped on bytes and ratio;
+3. the text: encoding from the BOM or the XML declaration, decoded by Python's
+   incremental decoders (undecodable bytes become U+FFFD, which the validation then
+   reports per student as INVALID_CHAR_DETECTED) and re-encoded to UTF-8 with the
+   declaration rewritten to say so; the prolog is checked before the parser sees it,
+   so a DOCTYPE (entity declarations, external entities, billion laughs) never
+   reaches libxml2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import re
+import tempfile
+import zipfile
+from typing import BinaryIO
+
+from .records import (
+    DOCTYPE,
+    EMPTY_FILE,
+    ENCODING_NOT_SUPPORTED,
+    GZIP,
+    INVALID_FILE,
+    NOT_XML,
+    PAYLOAD_TOO_LARGE,
+    ZIP_CORRUPT,
+    ZIP_ENCRYPTED,
+    ZIP_TOO_LARGE,
+    ZIP_XML_COUNT,
+    ReaderLimits,
+    SiecleError,
+)
+
+CHUNK = 64 * 1024
+# Real prologs are one line. Past this, the document is refused rather than buffered.
+PROLOG_LIMIT = 64 * 1024
+
+# Normalised label (lower case, "_" and " " as "-") -> (Python codec, label we report).
+_ENCODINGS = {}
+for _codec, _label, _aliases in (
+    ("utf-8", "UTF-8", ("utf-8", "utf8")),
+    (
+        "iso8859-15",
+        "ISO-8859-15",
+        ("iso-8859-15", "iso8859-15", "iso885915", "latin-9", "latin9", "l9", "csisolatin9"),
+    ),
+    (
+        "latin-1",
+        "ISO-8859-1",
+        (
+            "iso-8859-1",
+            "iso8859-1",
+            "iso88591",
+            "latin-1",
+            "latin1",
+            "l1",
+            "iso-ir-100",
+            "cp819",
+            "ibm819",
+            "csisolatin1",
+        ),
+    ),
+    ("cp1252", "windows-1252", ("windows-1252", "cp1252", "x-cp1252", "win-1252")),
+):
+    for _alias in _aliases:
+        _ENCODINGS[_alias] = (_codec, _label)
+
+# Byte order marks, longest first (the UTF-32 LE mark starts like the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF8, "UTF-8"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+)
+# How "<?" starts in encodings that are not ASCII-compatible, without a BOM.
+_UNSUPPORTED_SIGNATURES = (
+    (b"\x00\x00\x00<", "UTF-32"),
+    (b"<\x00\x00\x00", "UTF-32"),
+    (b"\x00<\x00?", "UTF-16"),
+    (b"<\x00?\x00", "UTF-16"),
+    (b"\x4c\x6f\xa7\x94", "EBCDIC"),
+)
+_DECLARATION = re.compile(rb"<\?xml[\x20\t\r\n][^>]*?\?>")
+_ENCODING_ATTR = re.compile(rb"""encoding[\x20\t\r\n]*=[\x20\t\r\n]*(?:"([^"]*)"|'([^']*)')""")
+_TEXT_ENCODING_ATTR = re.compile(r"""(encoding[\x20\t\r\n]*=[\x20\t\r\n]*)(?:"[^"]*"|'[^']*')""")
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+class Fatal(Exception):
+    """A file-level problem: the reader stops and reports this error alone."""
+
+    def __init__(self, code: str, **meta: object) -> None:
+        super().__init__(code)
+        self.error = SiecleError(code, dict(meta))
+
+
+def invalid(reason: str, **meta: object) -> Fatal:
+    return Fatal(INVALID_FILE, reason=reason, **meta)
+
+
+class _UploadReader:
+    """The upload, counted and capped: the size is known upfront only when seekable."""
+
+    def __init__(self, fileobj: BinaryIO, cap: int | None, size: int | None) -> None:
+        self._file = fileobj
+        self._cap = cap
+        self._pending = b""
+        self.total = size
+        self.done = 0
+
+    def peek(self, n: int) -> bytes:
+        while len(self._pending) < n:
+            data = self._file.read(n - len(self._pending))
+            if not data:
+                break
+            self._pending += data
+        return self._pending[:n]
+
+    def read(self, n: int) -> bytes:
+        if self._pending:
+            data, self._pending = self._pending[:n], self._pending[n:]
+        else:
+            data = self._file.read(n)
+        self.done += len(data)
+        if self._cap is not None and self.done > self._cap:
+            raise Fatal(PAYLOAD_TOO_LARGE, limit=self._cap)
+        return data
+
+
+class _ZipEntryReader:
+    """A zip entry inflated chunk by chunk, stopped as soon as it passes the cap."""
+
+    def __init__(self, entry: BinaryIO, cap: int | None, size: int, meta: dict) -> None:
+        self._entry = entry
+        self._cap = cap
+        self._meta = meta
+        self.total = size
+        self.done = 0
+
+    def read(self, n: int) -> bytes:
+        try:
+            data = self._entry.read(n)
+        # Hostile archives make zipfile/zlib raise many kinds of errors (BadZipFile on a
+        # CRC mismatch, zlib.error, EOFError, ...): any of them means a corrupt archive.
+        except Exception as exc:
+            raise invalid(ZIP_CORRUPT, detail=type(exc).__name__) from exc
+        self.done += len(data)
+        if self._cap is not None and self.done > self._cap:
+            raise invalid(ZIP_TOO_LARGE, **self._meta)
+        return data
+
+
+def _remaining_size(fileobj: BinaryIO) -> int | None:
+    try:
+        if not fileobj.seekable():
+            return None
+        position = fileobj.tell()
+        end = fileobj.seek(0, 2)
+        fileobj.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return max(0, end - position)
+
+
+def _is_hidden(name: str) -> bool:
+    """macOS and editors add `__MACOSX/._x.xml`, `.DS_Store`, `.~lock.x.xml#`..."""
+    parts = name.replace("\\", "/").split("/")
+    return any(part.startswith((".", "__MACOSX")) for part in parts)
+
+
+def _inflation_cap(limits: ReaderLimits, compressed: int) -> int | None:
+    caps = []
+    if limits.max_inflated_bytes is not None:
+        caps.append(limits.max_inflated_bytes)
+    if limits.max_ratio is not None:
+        caps.append(max(compressed * limits.max_ratio, limits.ratio_floor_bytes))
+    return min(caps) if caps else None
+
+
+def _open_zip(fileobj: BinaryIO, limits: ReaderLimits, stack: contextlib.ExitStack):
+    try:
+        archive = stack.enter_context(zipfile.ZipFile(fileobj))
+        entries = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir()
+            and not _is_hidden(info.filename)
+            and info.filename.lower().endswith(".xml")
+        ]
+    # zipfile reports a damaged central directory with BadZipFile, but also OSError,
+    # EOFError, ValueError or struct.error depending on where the damage is.
+    except Exception as exc:
+        raise invalid(ZIP_CORRUPT, detail=type(exc).__name__) from exc
+    if len(entries) != 1:
+        raise invalid(ZIP_XML_COUNT, count=len(entries))
+    info = entries[0]
+    if info.flag_bits & 0x1:
+        raise invalid(ZIP_ENCRYPTED)
+    cap = _inflation_cap(limits, info.compress_size)
+    meta = {"limit": limits.max_inflated_bytes, "max_ratio": limits.max_ratio}
+    # The declared size is checked first (cheap), the real one while inflating (a
+    # forged header must not get past the cap).
+    if cap is not None and info.file_size > cap:
+        raise invalid(ZIP_TOO_LARGE, **meta)
+    try:
+        entry = stack.enter_context(archive.open(info))
+    except Exception as exc:  # unsupported method, bad local header, ...
+        raise invalid(ZIP_CORRUPT, detail=type(exc).__name__) from exc
+    return _ZipEntryReader(entry, cap, info.file_size, meta)
+
+
+def open_xml_bytes(fileobj: BinaryIO, limits: ReaderLimits, stack: contextlib.ExitStack):
+    """The XML bytes of the upload (itself, or its zip's single entry).
+
+    Returns an object with `read(n)`, `done` and `total` (bytes, for progress).
+    """
+    size = _remaining_size(fileobj)
+    cap = limits.max_upload_bytes
+    if cap is not None and size is not None and size > cap:
+        raise Fatal(PAYLOAD_TOO_LARGE, limit=cap, size=size)
+    upload = _UploadReader(fileobj, cap, size)
+    head = upload.peek(4)
+    if not head:
+        raise invalid(EMPTY_FILE)
+    if head.startswith(b"\x1f\x8b"):
+        raise invalid(GZIP)
+    if not head.startswith(_ZIP_MAGICS):
+        return upload
+    if size is not None:
+        fileobj.seek(-len(head), 1)
+        return _open_zip(fileobj, limits, stack)
+    # zipfile needs to seek (the directory is at the end): spool a non-seekable upload.
+    spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the stack
+    spool = stack.enter_context(spooled)
+    while data := upload.read(CHUNK):
+        spool.write(data)
+    spool.seek(0)
+    return _open_zip(spool, limits, stack)
+
+
+def sniff_encoding(head: bytes) -> tuple[str, str, int]:
+    """(Python codec, reported label, BOM length) from the first bytes of the XML."""
+    for bom, label in _BOMS:
+        if head.startswith(bom):
+            if label != "UTF-8":
+                raise Fatal(ENCODING_NOT_SUPPORTED, encoding=label)
+            return "utf-8", "UTF-8", len(bom)
+    for signature, label in _UNSUPPORTED_SIGNATURES:
+        if head.startswith(signature):
+            raise Fatal(ENCODING_NOT_SUPPORTED, encoding=label)
+    if head.startswith(b"\x1f\x8b"):
+        raise invalid(GZIP)
+    declaration = _DECLARATION.match(head)
+    attribute = declaration and _ENCODING_ATTR.search(declaration.group())
+    if not attribute:
+        return "utf-8", "UTF-8", 0  # the XML default
+    declared = (attribute.group(1) or attribute.group(2) or b"").decode("ascii", "replace")
+    key = declared.strip().lower().replace("_", "-").replace(" ", "-")
+    if key not in _ENCODINGS:
+        raise Fatal(ENCODING_NOT_SUPPORTED, encoding=declared[:40])
+    codec, label = _ENCODINGS[key]
+    return codec, label, 0
+
+
+def _check_prolog(text: str) -> int | None:
+    """Where the root element starts, or None when more text is needed.
+
+    Only the XML declaration, processing instructions, comments and white space may
+    come first; `<!DOCTYPE` (or any other `<!`) is refused.
+    """
+    position, end = 0, len(text)
+    while True:
+        while position < end and text[position] in " \t\r\n":
+            position += 1
+        if position + 1 >= end:
+            return None
+        if text[position] != "<":
+            raise invalid(NOT_XML)
+        following = text[position + 1]
+        if following == "?":
+            close = text.find("?>", position + 2)
+            if close < 0:
+                return None
+            position = close + 2
+        elif following == "!":
+            if text.startswith("<!--", position):
+                close = text.find("-->", position + 4)
+                if close < 0:
+                    return None
+                position = close + 3
+            elif end - position < 4 and "<!--".startswith(text[position:]):
+                return None
+            else:
+                raise invalid(DOCTYPE)
+        else:
+            return position
+
+
+class Utf8Stream:
+    """XML bytes in a supported encoding -> UTF-8 bytes with a checked prolog."""
+
+    def __init__(self, source, head: bytes, codec: str, skip: int) -> None:
+        self._source = source
+        self._head = head  # bytes already read to sniff the encoding
+        self._decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        self._skip = skip  # BOM bytes
+        self._prolog: str | None = ""  # text held until the root element shows up
+
+    def read(self) -> tuple[bytes, bool]:
+        """The next chunk of UTF-8, and whether the source is exhausted."""
+        if self._head:
+            raw, self._head = self._head, b""
+        else:
+            raw = self._source.read(CHUNK)
+        eof = not raw
+        if self._skip:
+            raw, self._skip = raw[self._skip :], 0
+        text = self._decoder.decode(raw, final=eof)
+        if self._prolog is not None:
+            text = self._prolog + text
+            root = _check_prolog(text)
+            if root is None:
+                if eof:
+                    raise invalid(NOT_XML)
+                if len(text) > PROLOG_LIMIT:
+                    raise invalid(NOT_XML)
+                self._prolog = text
+                return b"", False
+            self._prolog = None
+            if text.startswith("<?xml") and text[5:6] in (" ", "\t", "\r", "\n"):
+                close = text.index("?>")
+                declaration = _TEXT_ENCODING_ATTR.sub(r'\1"UTF-8"', text[:close], count=1)
+                text = declaration + text[close:]
+        return text.encode("utf-8"), eof

@@ -1,0 +1,125 @@
+"""The sentences for the SIECLE reader's error codes, rendered at display time.
+
+Errors are stored as {code, meta}; the sentence is rendered when shown, in the
+reader's language (English msgids, French catalogue). Per-student sentences name the
+INE, the student and the line of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from students.siecle import records
+
+MESSAGES = {
+    records.INVALID_FILE: _(
+        "The file is not a valid SIECLE export: send the XML file or the zip archive "
+        "that contains it."
+    ),
+    records.PAYLOAD_TOO_LARGE: _("The file exceeds the maximum allowed size (%(limit)s)."),
+    records.ENCODING_NOT_SUPPORTED: _(
+        "The file encoding (%(encoding)s) is not supported: use UTF-8, ISO-8859-15, "
+        "ISO-8859-1 or windows-1252."
+    ),
+    records.UAI_MISMATCHED: _(
+        "The UAI of the SIECLE file (%(file_uai)s) does not match your school's (%(uai)s)."
+    ),
+    records.INE_UNIQUE: _(
+        "The INE %(ine)s appears several times in the file (%(who)s; first seen line "
+        "%(first_line)s)."
+    ),
+    records.LAST_NAME_REQUIRED: _("The student with INE %(ine)s (%(who)s) has no last name."),
+    records.FIRST_NAME_REQUIRED: _("The student with INE %(ine)s (%(who)s) has no first name."),
+    records.BIRTHDATE_REQUIRED: _("The student with INE %(ine)s (%(who)s) has no birth date."),
+    records.INVALID_BIRTHDATE_FORMAT: _(
+        "The student with INE %(ine)s (%(who)s) has a birth date that is not a valid "
+        'DD/MM/YYYY date: "%(value)s".'
+    ),
+    records.SEX_CODE_REQUIRED: _(
+        "The student with INE %(ine)s (%(who)s) has no sex code (1 or 2)."
+    ),
+    records.BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT: _(
+        "The student with INE %(ine)s (%(who)s) was born in France but has no INSEE code "
+        "for their city of birth."
+    ),
+    records.INVALID_CHAR_DETECTED: _(
+        'The student with INE %(ine)s (%(who)s) has an invalid character in a name: "%(value)s". '
+        "The file was probably saved with the wrong encoding."
+    ),
+    records.EMPTY: _("Students must have an INE and a class."),
+}
+
+# Variants chosen from the meta.
+UAI_MISSING = _("The SIECLE file has no UAI; it should be your school's (%(uai)s).")
+SEX_CODE_INVALID = _(
+    'The student with INE %(ine)s (%(who)s) has an invalid sex code "%(value)s" (1 or 2 expected).'
+)
+UNKNOWN = _("Unknown error (%(code)s).")
+# Megabytes of 1,048,576 bytes, as people say "20 Mo" for the 20 MiB upload limit.
+MEGABYTES = _("%(size)s MB")
+WHO_WITH_NAME = _("%(name)s, line %(line)s")
+WHO_LINE_ONLY = _("line %(line)s")
+
+# INVALID_FILE's meta["reason"] -> a second sentence saying what is wrong.
+INVALID_FILE_DETAILS = {
+    records.MALFORMED: _("The XML is malformed or incomplete (line %(line)s)."),
+    records.DOCTYPE: _("Document type declarations (DOCTYPE) are not accepted."),
+    records.GZIP: _("Gzip-compressed files are not accepted."),
+    records.NOT_SIECLE: _("The XML is not a SIECLE students export (BEE_ELEVES)."),
+    records.ZIP_XML_COUNT: _("The zip archive must contain exactly one XML file."),
+    records.ZIP_TOO_LARGE: _("The zip archive is too large once uncompressed."),
+    records.ZIP_ENCRYPTED: _("The zip archive is password-protected."),
+    records.ZIP_CORRUPT: _("The zip archive is damaged."),
+    records.EMPTY_FILE: _("The file is empty."),
+}
+
+SKIP_REASONS = {
+    records.LEFT_SCHOOL: _("left the school"),
+    records.NO_INE: _("no INE"),
+    records.NO_DIVISION: _("no class"),
+}
+
+
+class _Params(dict):
+    """Format parameters that never fail: a missing key shows as "?"."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def render_error(code: str, meta: Mapping[str, Any] | None = None) -> str:
+    """The sentence for an error, in the active language (lazy strings resolve now)."""
+    meta = meta or {}
+    params = _Params({key: value for key, value in meta.items() if value is not None})
+    params["code"] = code
+    if code == records.PAYLOAD_TOO_LARGE and isinstance(meta.get("limit"), int):
+        size = meta["limit"] / (1024 * 1024)
+        decimals = 0 if size == int(size) else 1
+        params["limit"] = str(MEGABYTES) % {"size": number_format(size, decimals)}
+    if "line" in meta:
+        name = " ".join(str(meta.get(key) or "") for key in ("last_name", "first_name")).strip()
+        if name:
+            params["who"] = str(WHO_WITH_NAME) % {"name": name, "line": meta["line"]}
+        else:
+            params["who"] = str(WHO_LINE_ONLY) % {"line": meta["line"]}
+    if code == records.UAI_MISMATCHED and not meta.get("file_uai"):
+        return str(UAI_MISSING) % params
+    if code == records.SEX_CODE_REQUIRED and meta.get("value"):
+        return str(SEX_CODE_INVALID) % params
+    if code == records.INVALID_FILE:
+        sentence = str(MESSAGES[code])
+        detail = INVALID_FILE_DETAILS.get(meta.get("reason"))
+        if detail is not None and (meta.get("reason") != records.MALFORMED or "line" in meta):
+            sentence = f"{sentence} {str(detail) % params}"
+        return sentence
+    message = MESSAGES.get(code, UNKNOWN)
+    return str(message) % params
+
+
+def render_skip_reason(reason: str) -> str:
+    label = SKIP_REASONS.get(reason)
+    return str(label) if label is not None else reason
