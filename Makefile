@@ -41,11 +41,15 @@ test: install lint
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/pytest $(PYTEST_ARGS)
-	@echo "SQLite smoke test (zero configuration): migrate, seed_demo"
+	@echo "SQLite smoke test (zero configuration): migrate, seed_demo, import a small file"
 	@smoke=$$(mktemp -d) && trap 'rm -rf "$$smoke"' EXIT && \
 		env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL SQLITE_PATH=$$smoke/db.sqlite3 \
-		bash -c '$(BIN)/python manage.py migrate --noinput -v 0 && \
-			$(BIN)/python manage.py seed_demo && $(BIN)/python manage.py seed_demo >/dev/null'
+			MEDIA_ROOT=$$smoke/media \
+		bash -c 'set -e; $(BIN)/python manage.py migrate --noinput -v 0 && \
+			$(BIN)/python manage.py seed_demo && $(BIN)/python manage.py seed_demo >/dev/null && \
+			$(BIN)/python manage.py generate_siecle --students 60 --uai 0750654D --zip \
+				--output '"$$smoke"'/export.zip >/dev/null && \
+			$(BIN)/python manage.py import_siecle 0750654D '"$$smoke"'/export.zip --yes'
 
 # A worker against Redis, for a configured setup (see README).
 worker: install
@@ -62,8 +66,10 @@ lock:
 	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^pixorga' > requirements.lock
 	rm -rf .venv-lock
 
+# Figures, not assertions: the SIECLE reader alone, then the whole import on PostgreSQL.
 benchmarks: install
 	$(BIN)/python benchmarks/siecle_reader.py
+	$(BIN)/python benchmarks/import.py
 
 clean:
 	rm -rf $(VENV) compiled-messages staticfiles

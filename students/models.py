@@ -1,1 +1,215 @@
-# Learners and SIECLE imports arrive with the import issue.
+"""Learners (an organisation's students) and SIECLE imports.
+
+No business logic here: imports are driven by `students.services`, reads go through
+`students.selectors`. The database holds the invariants: one learner per INE in an
+organisation, one learner per account in an organisation.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+
+
+class Learner(models.Model):
+    """A student of an organisation, as last imported from SIECLE.
+
+    Students who are no longer in the file are `disabled`, never deleted: their
+    history and account link stay. `search_name` is filled by the import
+    (`students.normalize.learner_search_name`) for accent-insensitive search.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="learners",
+        verbose_name=_("organisation"),
+    )
+    ine = models.CharField(_("INE"), max_length=32)
+    first_name = models.CharField(_("first name"), max_length=255)
+    middle_name = models.CharField(_("middle name"), max_length=255, blank=True)
+    third_name = models.CharField(_("third name"), max_length=255, blank=True)
+    last_name = models.CharField(_("last name"), max_length=255)
+    preferred_last_name = models.CharField(_("preferred last name"), max_length=255, blank=True)
+    search_name = models.CharField(_("search name"), max_length=1024, blank=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birthdate = models.DateField(_("birth date"))
+    birth_country_code = models.CharField(_("birth country code"), max_length=16, blank=True)
+    birth_province_code = models.CharField(_("birth province code"), max_length=16, blank=True)
+    birth_city_code = models.CharField(_("birth city code"), max_length=16, blank=True)
+    birth_city = models.CharField(_("birth city"), max_length=255, blank=True)
+    mef_code = models.CharField(_("MEF code"), max_length=32, blank=True)
+    status = models.CharField(_("status"), max_length=16, blank=True)
+    division = models.CharField(_("class"), max_length=64, blank=True)
+    disabled = models.BooleanField(_("disabled"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="learners",
+        verbose_name=_("linked account"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "ine"],
+                name="learner_unique_ine_per_organization",
+                violation_error_message=_("This organisation already has a student with this INE."),
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(user__isnull=False),
+                name="learner_one_per_account_per_organization",
+                violation_error_message=_(
+                    "This account is already linked to a student of this organisation."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="learner_sex_m_or_f"),
+            models.CheckConstraint(condition=~Q(ine=""), name="learner_ine_not_blank"),
+        ]
+        indexes = [
+            # The list page: active students of an organisation, by name or by class.
+            models.Index(
+                fields=["organization", "disabled", "last_name", "first_name"],
+                name="learner_list_by_name_idx",
+            ),
+            models.Index(
+                fields=["organization", "disabled", "division"], name="learner_list_by_class_idx"
+            ),
+            # The cross-school relink at import: linked learners of any school, by INE.
+            models.Index(
+                fields=["ine", "birthdate"],
+                condition=Q(user__isnull=False),
+                name="learner_linked_ine_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name} {self.first_name} ({self.ine})"
+
+    @property
+    def display_last_name(self) -> str:
+        return self.preferred_last_name or self.last_name
+
+
+class Import(models.Model):
+    """One SIECLE file, from upload to outcome: the row *is* the long-running job.
+
+    UPLOADED → VALIDATING → VALIDATED → (confirmed) IMPORTING → IMPORTED, or a final
+    error / CANCELLED. Every change goes through a conditional UPDATE on `status`
+    (see students.services), and `updated_at` is the heartbeat the reaper watches.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "UPLOADED", _("File received, waiting to be checked")
+        VALIDATING = "VALIDATING", _("Checking the file")
+        VALIDATED = "VALIDATED", _("Checked, waiting for your confirmation")
+        IMPORTING = "IMPORTING", _("Applying the import")
+        IMPORTED = "IMPORTED", _("Imported")
+        CANCELLED = "CANCELLED", _("Cancelled")
+        UPLOAD_ERROR = "UPLOAD_ERROR", _("File refused")
+        VALIDATION_ERROR = "VALIDATION_ERROR", _("Errors in the file")
+        IMPORT_ERROR = "IMPORT_ERROR", _("Import failed")
+
+    FINAL_STATUSES = frozenset(
+        {
+            Status.IMPORTED,
+            Status.CANCELLED,
+            Status.UPLOAD_ERROR,
+            Status.VALIDATION_ERROR,
+            Status.IMPORT_ERROR,
+        }
+    )
+    RUNNING_STATUSES = frozenset({Status.UPLOADED, Status.VALIDATING, Status.IMPORTING})
+    ERROR_STATUSES = frozenset({Status.UPLOAD_ERROR, Status.VALIDATION_ERROR, Status.IMPORT_ERROR})
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="imports",
+        verbose_name=_("organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Touched by every state change and progress report: the reaper's heartbeat.
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.BigIntegerField(_("file size"), default=0)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # [{"code": ..., "meta": {...}}]: sentences are rendered at display time.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # What confirming would do (display only; the apply recomputes under a lock).
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    # What the apply did: created, updated, reenabled, disabled, skipped by reason.
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # Storage names (Django's storage API, shared by web and worker); emptied once deleted.
+    upload_path = models.CharField(_("stored upload"), max_length=255, blank=True)
+    rows_path = models.CharField(_("stored validated rows"), max_length=255, blank=True)
+    rows_sha256 = models.CharField(_("SHA-256 of the validated rows"), max_length=64, blank=True)
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    apply_started_at = models.DateTimeField(_("apply started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("student import")
+        verbose_name_plural = _("student imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="import_progress_0_to_100",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="import_history_idx"),
+            models.Index(fields=["status", "updated_at"], name="import_status_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING_STATUSES
+
+    @property
+    def is_error(self) -> bool:
+        return self.status in self.ERROR_STATUSES

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401 - the Élèves pages are added by the import issue
+from django.urls import path
+
+from . import views
 
 app_name = "students"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.learner_list_view, name="list"),
+    path("import/", views.import_page, name="import_page"),
+    path("import/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("import/<int:import_id>/etat.json", views.import_state, name="import_state"),
+    path("import/<int:import_id>/confirmer/", views.import_confirm_view, name="import_confirm"),
+    path("import/<int:import_id>/annuler/", views.import_cancel_view, name="import_cancel"),
+]

@@ -49,3 +49,53 @@ def make_member(organization: Organization, role: str = Membership.Role.MEMBER, 
     user = UserFactory(**user_kwargs)
     membership_create(user=user, organization=organization, role=role)
     return user
+
+
+# --- Learners (students app) ------------------------------------------------------------
+
+_ine_counter = iter(range(100_000_000, 999_999_999))
+
+
+def make_ine() -> str:
+    number = next(_ine_counter)
+    return f"{number:010d}{chr(65 + number % 26)}"
+
+
+def make_learner(organization: Organization, **fields):
+    """A learner as an import would have written it (search name included).
+
+    Imports create learners in bulk (students.services); this is for tests that need a
+    few rows in place before an import or a page.
+    """
+    import datetime
+
+    from students.models import Learner
+    from students.normalize import learner_search_name
+
+    values = {
+        "ine": make_ine(),
+        "last_name": "MARTIN",
+        "preferred_last_name": "",
+        "first_name": "Léa",
+        "middle_name": "",
+        "third_name": "",
+        "sex": "F",
+        "birthdate": datetime.date(2012, 5, 17),
+        "birth_country_code": "100",
+        "birth_province_code": "075",
+        "birth_city_code": "75056",
+        "birth_city": "PARIS",
+        "mef_code": "10210001110",
+        "status": "ST",
+        "division": "4A",
+    }
+    values.update(fields)
+    values["search_name"] = learner_search_name(
+        ine=values["ine"],
+        last_name=values["last_name"],
+        preferred_last_name=values["preferred_last_name"],
+        first_name=values["first_name"],
+        middle_name=values["middle_name"],
+        third_name=values["third_name"],
+    )
+    return Learner.objects.create(organization=organization, **values)

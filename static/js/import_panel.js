@@ -1,0 +1,77 @@
+/*
+ * The live panel of an import (/eleves/import/<id>/): while the import runs, poll its
+ * state (…/etat.json) and update the progress bar; when the status changes, replace the
+ * panel with the HTML the server rendered for the new state (the same template as the
+ * page), and tell screen readers. Without JavaScript the page has a "Refresh" link.
+ */
+(function () {
+  "use strict";
+  var panel = document.getElementById("import-panel");
+  if (!panel || !window.fetch) {
+    return;
+  }
+  var url = panel.getAttribute("data-state-url");
+  var announcer = document.getElementById("import-announcer");
+  var status = panel.getAttribute("data-status");
+  var interval = 1000;
+  var delay = interval;
+
+  function isRunning(value) {
+    return value === "UPLOADED" || value === "VALIDATING" || value === "IMPORTING";
+  }
+
+  function update(state) {
+    if (state.status !== status) {
+      status = state.status;
+      panel.setAttribute("data-status", status);
+      panel.innerHTML = state.html;
+      // Errors come in a role="alert" block, read out as it appears; other outcomes
+      // are announced through the polite live region.
+      if (announcer && !(state.errors && state.errors.length)) {
+        announcer.textContent = state.status_label;
+      }
+      if (!state.running) {
+        var title = document.getElementById("import-status-title");
+        if (title && !(state.errors && state.errors.length)) {
+          title.focus();
+        }
+      }
+      return;
+    }
+    var bar = document.getElementById("import-progress");
+    if (bar) {
+      bar.value = state.progress;
+      bar.textContent = state.progress + " %";
+    }
+    var text = document.getElementById("import-progress-text");
+    if (text) {
+      text.textContent = state.progress + " %";
+    }
+  }
+
+  function poll() {
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (state) {
+        delay = interval;
+        update(state);
+        if (state.running) {
+          window.setTimeout(poll, delay);
+        }
+      })
+      .catch(function () {
+        // The network or the server hiccups: keep trying, less and less often.
+        delay = Math.min(delay * 2, 15000);
+        window.setTimeout(poll, delay);
+      });
+  }
+
+  if (isRunning(status)) {
+    window.setTimeout(poll, interval);
+  }
+})();

@@ -1,0 +1,50 @@
+"""Back office: platform staff look at learners and imports (they are written by imports).
+
+An import's status only changes through students.services; here everything is read-only
+except the learner's account link, which support may fix.
+"""
+
+from django.contrib import admin
+
+from .models import Import, Learner
+
+
+@admin.register(Learner)
+class LearnerAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "ine",
+        "division",
+        "organization",
+        "disabled",
+        "user",
+    ]
+    list_filter = ["disabled"]
+    search_fields = ["ine", "search_name", "organization__name", "organization__uai"]
+    list_select_related = ["organization", "user"]
+    autocomplete_fields = ["user"]
+    readonly_fields = [
+        field.name for field in Learner._meta.fields if field.name not in {"id", "user"}
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Import)
+class ImportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "organization", "file_name", "status", "progress", "created_by"]
+    list_filter = ["status"]
+    search_fields = ["organization__name", "organization__uai", "file_name", "file_sha256"]
+    list_select_related = ["organization", "created_by"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Import._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

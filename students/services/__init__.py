@@ -1,0 +1,63 @@
+"""Writes on learners and imports. Views, tasks, the command line and tests call these.
+
+The import's steps are in `imports` (how each ends in `states`), the preview in `preview`,
+the set-based writes in `apply`, the validated rows file in `rows`, the periodic clean-up
+in `maintenance`, the error codes and their sentences in `errors`.
+"""
+
+from .apply import learners_write, learners_write_portable
+from .errors import (
+    FIELD_TOO_LONG,
+    FILE_MISSING,
+    IMPORT_ABANDONED,
+    IMPORT_FAILED,
+    IMPORT_INTERRUPTED,
+    IMPORT_OUTDATED,
+    ImportActionError,
+    ImportNotAllowedError,
+    ImportNotCancellableError,
+    ImportNotConfirmableError,
+    ImportOutdatedError,
+    error_message,
+    errors_for_display,
+)
+from .imports import (
+    import_apply,
+    import_cancel,
+    import_confirm,
+    import_is_outdated,
+    import_upload,
+    import_validate,
+    web_reader_limits,
+)
+from .maintenance import imports_delete_abandoned_files, imports_reap_stuck
+from .preview import import_preview, natural_key
+
+__all__ = [
+    "FIELD_TOO_LONG",
+    "FILE_MISSING",
+    "IMPORT_ABANDONED",
+    "IMPORT_FAILED",
+    "IMPORT_INTERRUPTED",
+    "IMPORT_OUTDATED",
+    "ImportActionError",
+    "ImportNotAllowedError",
+    "ImportNotCancellableError",
+    "ImportNotConfirmableError",
+    "ImportOutdatedError",
+    "error_message",
+    "errors_for_display",
+    "import_apply",
+    "import_cancel",
+    "import_confirm",
+    "import_is_outdated",
+    "import_preview",
+    "import_upload",
+    "import_validate",
+    "imports_delete_abandoned_files",
+    "imports_reap_stuck",
+    "learners_write",
+    "learners_write_portable",
+    "natural_key",
+    "web_reader_limits",
+]

@@ -1,0 +1,52 @@
+"""The preview of a validated import: what confirming it now would do, per class."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from organizations.models import Organization
+from students.models import Learner
+from students.siecle import ReadResult
+
+
+def import_preview(*, organization: Organization, result: ReadResult) -> dict[str, Any]:
+    """What applying `result` now would do: totals and a row per class.
+
+    For display only: the apply recomputes against the list as it is then.
+    """
+    current = {
+        ine: (disabled, division)
+        for ine, disabled, division in Learner.objects.filter(
+            organization=organization
+        ).values_list("ine", "disabled", "division")
+    }
+    per_class: dict[str, Counter] = defaultdict(Counter)
+    in_file = set()
+    for learner in result.learners:
+        in_file.add(learner.ine)
+        previous = current.get(learner.ine)
+        kind = "created" if previous is None else "reenabled" if previous[0] else "updated"
+        counter = per_class[learner.division]
+        counter[kind] += 1
+        counter["total"] += 1
+    for ine, (disabled, division) in current.items():
+        if not disabled and ine not in in_file:
+            per_class[division]["disabled"] += 1
+    kinds = ("created", "updated", "reenabled", "disabled")
+    divisions = [
+        {"division": division, "total": counter["total"], **{k: counter[k] for k in kinds}}
+        for division, counter in sorted(per_class.items(), key=lambda item: natural_key(item[0]))
+    ]
+    totals = {kind: sum(row[kind] for row in divisions) for kind in kinds}
+    return {"learners": len(result.learners), **totals, "divisions": divisions}
+
+
+def natural_key(text: str) -> tuple:
+    """ "6A" < "6B" < "10A": numbers compared as numbers."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )

@@ -1,0 +1,178 @@
+"""The Élèves pages: the student list, the import page, one import and its live state.
+
+Every view goes through `org_view`. The import pages are for administrators of an
+organisation that imports from SIECLE. A URL naming an import takes the organisation
+from the import: the person must be an administrator there, and it becomes their
+current organisation (the JSON polled by the live panel only checks, never switches).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.current import membership_for_object
+from organizations.permissions import org_view
+from organizations.selectors import membership_get_active
+
+from . import services
+from .forms import ImportUploadForm, LearnerFilterForm
+from .models import Import
+from .selectors import import_get, import_latest, import_list, learner_divisions, learner_list
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@org_view()
+def learner_list_view(request: HttpRequest) -> HttpResponse:
+    organization = request.organization
+    divisions = learner_divisions(organization=organization)
+    form = LearnerFilterForm(request.GET, divisions=divisions)
+    filters = form.filters()
+    learners = learner_list(organization=organization, **filters)
+    page = Paginator(learners, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "students/learner_list.html",
+        {
+            "page": page,
+            "form": form,
+            "divisions": divisions,
+            "selected_divisions": filters["divisions"],
+            "search": filters["search"],
+            "sort": filters["sort"],
+            "is_filtered": bool(filters["search"] or filters["divisions"]),
+            "query_string": query.urlencode(),
+            "can_import": request.membership.is_admin and organization.can_import_from_siecle,
+        },
+    )
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    return render(request, "students/import_unavailable.html", status=403)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(role="ADMIN")
+def import_page(request: HttpRequest) -> HttpResponse:
+    organization = request.organization
+    if not organization.can_import_from_siecle:
+        return _unavailable(request)
+    max_bytes = services.web_reader_limits().max_upload_bytes
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES, max_bytes=max_bytes)
+    else:
+        form = ImportUploadForm(max_bytes=max_bytes)
+    if form.is_bound and form.is_valid():
+        import_ = services.import_upload(
+            organization=organization, user=request.user, uploaded_file=form.cleaned_data["file"]
+        )
+        return redirect("students:import_detail", import_id=import_.pk)
+    latest = import_latest(organization=organization)
+    pending = latest if latest is not None and not latest.is_final else None
+    return render(
+        request,
+        "students/import_page.html",
+        {
+            "form": form,
+            "imports": import_list(organization=organization),
+            # The newest import, while it runs or waits for a confirmation: its live panel.
+            "pending": pending,
+            "panel": _panel_context(pending) if pending else None,
+        },
+    )
+
+
+def _import_for_admin(request: HttpRequest, import_id: int, *, switch: bool = True) -> Import:
+    """The import, if the person administers its organisation (404 / 403 otherwise).
+
+    With `switch`, the import's organisation becomes the current one (a link to an
+    import of another of the person's schools opens in that school).
+    """
+    import_ = import_get(import_id=import_id)
+    if switch:
+        membership = membership_for_object(request, import_.organization)
+    else:
+        membership = membership_get_active(
+            user=request.user, organization_id=import_.organization_id
+        )
+        if membership is None:
+            raise PermissionDenied
+    if not membership.is_admin or not import_.organization.can_import_from_siecle:
+        raise PermissionDenied
+    request.membership = membership
+    request.organization = membership.organization
+    return import_
+
+
+def _panel_context(import_: Import) -> dict:
+    preview = import_.preview or {}
+    return {
+        "import": import_,
+        "errors": services.errors_for_display(import_.errors),
+        "preview": preview,
+        "skipped": (import_.counts or preview).get("skipped", {}),
+    }
+
+
+@require_GET
+@org_view()
+def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    import_ = _import_for_admin(request, import_id)
+    return render(request, "students/import_detail.html", _panel_context(import_))
+
+
+@never_cache
+@require_GET
+@org_view()
+def import_state(request: HttpRequest, import_id: int) -> JsonResponse:
+    """The live panel's poll: state, progress, preview, outcome, errors with sentences,
+    and the panel re-rendered (`html`) so that the page and the poll show the same."""
+    import_ = _import_for_admin(request, import_id, switch=False)
+    context = _panel_context(import_)
+    return JsonResponse(
+        {
+            "id": import_.pk,
+            "status": import_.status,
+            "status_label": import_.get_status_display(),
+            "running": import_.is_running,
+            "progress": import_.progress,
+            "counts": import_.counts,
+            "preview": import_.preview,
+            "errors": context["errors"],
+            "html": render_to_string("students/_import_panel.html", context, request=request),
+        }
+    )
+
+
+@require_POST
+@org_view()
+def import_confirm_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    import_ = _import_for_admin(request, import_id)
+    try:
+        services.import_confirm(import_=import_, user=request.user)
+    except services.ImportActionError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("students:import_detail", args=[import_id]) + "#import-panel")
+
+
+@require_POST
+@org_view()
+def import_cancel_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    import_ = _import_for_admin(request, import_id)
+    try:
+        services.import_cancel(import_=import_, user=request.user)
+    except services.ImportActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, _("The import was cancelled: your student list is unchanged."))
+    return redirect("students:import_page")

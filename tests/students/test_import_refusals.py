@@ -1,0 +1,242 @@
+"""All-or-nothing: after any refused file or failed import, the list is exactly as it was.
+
+Each test starts from a school with an applied import (students active, one disabled,
+one linked to an account), tries something that must fail for real (no mock of the
+parser or the database), and compares every column of every learner before and after.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from students import services
+from students.models import Import
+from tests.factories import UserFactory
+from tests.students.conftest import learners_snapshot, stored_files
+from tests.students.xml_helpers import pupil, siecle_xml, zipped
+
+pytestmark = pytest.mark.django_db
+
+Status = Import.Status
+
+
+@pytest.fixture
+def school(organization, run_import):
+    run_import(
+        organization,
+        siecle_xml(
+            organization.uai,
+            [pupil("1111111111A", "ALPHA", "Ana"), pupil("9999999999Z", "ZULU", "Zoé")],
+        ),
+    )
+    run_import(
+        organization,
+        siecle_xml(
+            organization.uai,
+            [
+                pupil("1111111111A", "ALPHA", "Ana"),
+                pupil("2222222222B", "BRAVO", "Ben", division="4B"),
+            ],
+        ),
+    )
+    organization.learners.filter(ine="1111111111A").update(user=UserFactory())
+    return organization
+
+
+def next_file(uai: str) -> bytes:
+    """A valid file that would change everything: one update, one new, one re-enabled."""
+    return siecle_xml(
+        uai,
+        [
+            pupil("1111111111A", "ALPHA", "Anabelle", division="3A"),
+            pupil("3333333333C", "CHARLIE", "Cid"),
+            pupil("9999999999Z", "ZULU", "Zoé"),
+        ],
+    )
+
+
+def codes(import_: Import) -> list[str]:
+    return [error["code"] for error in import_.errors]
+
+
+def test_file_of_another_school_changes_nothing(school, run_import, media_root):
+    before = learners_snapshot()
+    import_ = run_import(school, next_file("0751234J"))
+    assert import_.status == Status.VALIDATION_ERROR
+    assert codes(import_) == ["UAI_MISMATCHED"]
+    assert import_.errors[0]["meta"]["file_uai"] == "0751234J"
+    assert learners_snapshot() == before
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not xml at all",
+        b"PK\x03\x04 a broken zip",
+        b'<?xml version="1.0"?><BEE_ELEVES><PARAMETRES><UAJ>',  # truncated
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><BEE_ELEVES/>',
+        b'<?xml version="1.0" encoding="EBCDIC-FR"?><BEE_ELEVES/>',
+    ],
+    ids=["empty", "text", "broken-zip", "truncated", "doctype", "encoding"],
+)
+def test_invalid_file_changes_nothing(school, run_import, content):
+    before = learners_snapshot()
+    import_ = run_import(school, content)
+    assert import_.status == Status.VALIDATION_ERROR
+    assert codes(import_) in (["INVALID_FILE"], ["ENCODING_NOT_SUPPORTED"])
+    assert learners_snapshot() == before
+
+
+def test_file_with_student_errors_changes_nothing_and_lists_every_error(school, run_import):
+    before = learners_snapshot()
+    xml = siecle_xml(
+        school.uai,
+        [
+            pupil("1111111111A", "ALPHA", "Ana"),
+            pupil("3333333333C", "CHARLIE", "Cid", birthdate=""),
+            pupil("3333333333C", "CHARLIE", "Cid bis"),
+            pupil("4444444444D", "DELTA", "", birthdate="31/02/2010"),
+            pupil("5555555555E", "ECHO", "Eve", city_code=""),
+        ],
+    )
+    import_ = run_import(school, xml)
+    assert import_.status == Status.VALIDATION_ERROR
+    assert sorted(codes(import_)) == sorted(
+        [
+            "BIRTHDATE_REQUIRED",
+            "INE_UNIQUE",
+            "FIRST_NAME_REQUIRED",
+            "INVALID_BIRTHDATE_FORMAT",
+            "BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT",
+        ]
+    )
+    messages = [error["message"] for error in services.errors_for_display(import_.errors)]
+    assert any("3333333333C" in message for message in messages)
+    assert learners_snapshot() == before
+
+
+def test_value_too_long_for_its_column_is_an_error(school, run_import):
+    before = learners_snapshot()
+    import_ = run_import(school, siecle_xml(school.uai, [pupil("1111111111A", division="X" * 65)]))
+    assert import_.status == Status.VALIDATION_ERROR
+    assert codes(import_) == ["FIELD_TOO_LONG"]
+    assert import_.errors[0]["meta"]["field"] == "CODE_STRUCTURE"
+    assert learners_snapshot() == before
+
+
+def test_file_with_no_student_left_changes_nothing(school, run_import):
+    before = learners_snapshot()
+    import_ = run_import(
+        school, siecle_xml(school.uai, [pupil(None), pupil("1111111111A", division=None)])
+    )
+    assert codes(import_) == ["EMPTY"]
+    assert learners_snapshot() == before
+
+
+def test_file_over_the_upload_limit_is_refused_before_being_stored(
+    school, settings, run_import, media_root
+):
+    settings.SIECLE_MAX_UPLOAD_BYTES = 100
+    before = learners_snapshot()
+    import_ = run_import(school, next_file(school.uai))
+    assert import_.status == Status.UPLOAD_ERROR
+    assert codes(import_) == ["PAYLOAD_TOO_LARGE"]
+    assert import_.errors[0]["meta"]["limit"] == 100
+    assert "maximale" in services.error_message("PAYLOAD_TOO_LARGE", import_.errors[0]["meta"])
+    assert learners_snapshot() == before
+    assert stored_files(media_root) == []
+
+
+def test_zip_bomb_is_refused(school, settings, run_import):
+    settings.SIECLE_MAX_INFLATED_BYTES = 10_000
+    before = learners_snapshot()
+    padding = b"<!--" + b" " * 2_000_000 + b"-->"
+    import_ = run_import(school, zipped(next_file(school.uai) + padding))
+    assert codes(import_) == ["INVALID_FILE"]
+    assert import_.errors[0]["meta"]["reason"] == "ZIP_TOO_LARGE"
+    assert learners_snapshot() == before
+
+
+def test_cancelled_import_changes_nothing(school, run_import, django_capture_on_commit_callbacks):
+    before = learners_snapshot()
+    import_ = run_import(school, next_file(school.uai), confirm=False)
+    assert import_.status == Status.VALIDATED
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_cancel(import_=import_, user=None)
+    assert services.import_apply(import_id=import_.pk).status == Status.CANCELLED
+    assert learners_snapshot() == before
+
+
+def test_crash_in_the_middle_of_the_apply_rolls_everything_back(
+    school, run_import, django_capture_on_commit_callbacks, media_root, caplog
+):
+    """A real failure after the upsert has written: the disabling UPDATE raises."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION pg_temp.refuse_disable() RETURNS trigger AS $$
+            BEGIN
+                IF NEW.disabled AND NOT OLD.disabled THEN
+                    RAISE EXCEPTION 'the worker crashed';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_disable BEFORE UPDATE ON students_learner
+                FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_disable();
+            """
+        )
+    before = learners_snapshot()
+    import_ = run_import(school, next_file(school.uai))
+    assert import_.status == Status.IMPORT_ERROR
+    assert codes(import_) == ["IMPORT_FAILED"]
+    assert learners_snapshot() == before
+    assert stored_files(media_root) == []
+    assert "nothing was changed" in caplog.text
+
+
+def test_stored_file_gone_before_the_apply_fails_cleanly(
+    school, run_import, django_capture_on_commit_callbacks
+):
+    before = learners_snapshot()
+    import_ = run_import(school, next_file(school.uai), confirm=False)
+    default_storage.delete(import_.rows_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_ = services.import_confirm(import_=import_, user=None, enqueue=False)
+        import_ = services.import_apply(import_id=import_.pk)
+    assert import_.status == Status.IMPORT_ERROR
+    assert codes(import_) == ["FILE_MISSING"]
+    assert learners_snapshot() == before
+
+
+def test_tampered_validated_rows_are_refused(
+    school, run_import, django_capture_on_commit_callbacks
+):
+    before = learners_snapshot()
+    import_ = run_import(school, next_file(school.uai), confirm=False)
+    with default_storage.open(import_.rows_path, "rb") as stored:
+        content = stored.read()
+    default_storage.delete(import_.rows_path)
+    default_storage.save(import_.rows_path, ContentFile(content.replace(b"Anabelle", b"Mallory")))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_ = services.import_confirm(import_=import_, user=None, enqueue=False)
+        import_ = services.import_apply(import_id=import_.pk)
+    assert import_.status == Status.IMPORT_ERROR
+    assert codes(import_) == ["IMPORT_FAILED"]
+    assert learners_snapshot() == before
+
+
+def test_outdated_confirmation_changes_nothing(school, run_import):
+    older = run_import(school, next_file(school.uai), confirm=False)
+    newer = run_import(school, siecle_xml(school.uai, [pupil("1111111111A")]), confirm=False)
+    before = learners_snapshot()
+    with pytest.raises(services.ImportOutdatedError):
+        services.import_confirm(import_=older, user=None, enqueue=False)
+    older.refresh_from_db()
+    assert older.status == Status.IMPORT_ERROR
+    assert codes(older) == ["IMPORT_OUTDATED"]
+    assert learners_snapshot() == before
+    newer.refresh_from_db()
+    assert newer.status == Status.VALIDATED

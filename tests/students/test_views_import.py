@@ -1,0 +1,183 @@
+"""The import pages: upload, the live panel's state, confirm, cancel, history (eager Celery)."""
+
+import html
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from students import services
+from students.models import Import, Learner
+from tests.students.xml_helpers import pupil, siecle_xml
+
+pytestmark = pytest.mark.django_db
+
+Status = Import.Status
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def upload(client, content: bytes, capture, name="ElevesSansAdresses.xml"):
+    with capture(execute=True):
+        return client.post("/eleves/import/", {"file": SimpleUploadedFile(name, content)})
+
+
+def test_import_page_explains_the_siecle_export_and_offers_the_picker(admin_client):
+    body = admin_client.get("/eleves/import/").content.decode()
+    assert "Exportations › En XML › « Élèves sans adresses »" in body  # noqa: RUF001
+    assert 'accept=".xml,.zip"' in body
+    assert 'enctype="multipart/form-data"' in body
+    assert "Aucun import pour l'instant." in body
+
+
+def test_upload_returns_at_once_and_the_panel_follows_the_import(
+    admin_client, organization, django_capture_on_commit_callbacks
+):
+    xml = siecle_xml(
+        organization.uai,
+        [
+            pupil("1111111111A", division="4E1"),
+            pupil("2222222222B", "BRAVO", "Ben", division="4E2"),
+        ],
+    )
+    response = upload(admin_client, xml, django_capture_on_commit_callbacks)
+    import_ = Import.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/eleves/import/{import_.pk}/"
+
+    state = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()
+    assert state["status"] == "VALIDATED"
+    assert state["progress"] == 100
+    assert state["running"] is False
+    assert state["preview"]["created"] == 2
+    assert [row["division"] for row in state["preview"]["divisions"]] == ["4E1", "4E2"]
+    assert "Confirmer l'import" in state["html"]
+    assert state["errors"] == []
+
+    page = admin_client.get(f"/eleves/import/{import_.pk}/").content.decode()
+    assert "2 élèves à ajouter" in page
+    assert "Par classe" in page
+    assert "import_panel.js" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/eleves/import/{import_.pk}/confirmer/")
+    assert response.status_code == 302
+    state = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()
+    assert state["status"] == "IMPORTED"
+    assert state["counts"]["created"] == 2
+    assert "2 élèves ajoutés" in state["html"]
+    assert Learner.objects.filter(organization=organization).count() == 2
+
+    history = admin_client.get("/eleves/import/").content.decode()
+    assert "ElevesSansAdresses.xml" in history
+    assert "Import terminé" in history
+    assert "2 ajoutés, 0 mis à jour, 0 réactivés, 0 désactivés" in history
+
+
+def test_applying_import_shows_application_en_cours(admin_client, organization, run_import):
+    import_ = run_import(
+        organization, siecle_xml(organization.uai, [pupil("1111111111A")]), confirm=False
+    )
+    services.import_confirm(import_=import_, user=None, enqueue=False)
+    page = admin_client.get(f"/eleves/import/{import_.pk}/").content.decode()
+    assert "Application en cours" in page
+    assert '<progress id="import-progress"' in page
+    state = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()
+    assert (state["status"], state["running"]) == ("IMPORTING", True)
+    # The import page shows the running import's live panel too.
+    body = admin_client.get("/eleves/import/").content.decode()
+    assert "Un import est en cours" in body
+    assert f'data-state-url="/eleves/import/{import_.pk}/etat.json"' in body
+    assert "import_panel.js" in body
+
+
+def test_errors_are_listed_one_per_line_with_their_sentence(
+    admin_client, organization, django_capture_on_commit_callbacks
+):
+    xml = siecle_xml(
+        organization.uai,
+        [
+            pupil("1111111111A", "DUPONT", "Léa", birthdate=""),
+            pupil("1111111111A", "DUPONT", "Léo"),
+        ],
+    )
+    upload(admin_client, xml, django_capture_on_commit_callbacks)
+    import_ = Import.objects.get()
+    state = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()
+    assert state["status"] == "VALIDATION_ERROR"
+    assert {error["code"] for error in state["errors"]} == {"BIRTHDATE_REQUIRED", "INE_UNIQUE"}
+    assert all(error["message"] and error["meta"] for error in state["errors"])
+    assert 'role="alert"' in state["html"]
+    assert state["html"].count("<li data-code=") == 2
+    assert "Le fichier contient 2 erreurs : rien n'a été importé." in state["html"]
+
+
+def test_error_sentences_follow_the_persons_language(
+    admin_client, organization, django_capture_on_commit_callbacks
+):
+    upload(
+        admin_client,
+        siecle_xml("0751234J", [pupil("1111111111A")]),
+        django_capture_on_commit_callbacks,
+    )
+    import_ = Import.objects.get()
+    french = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()["errors"][0]
+    admin_client.cookies["django_language"] = "en"
+    english = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()["errors"][0]
+    assert french["code"] == english["code"] == "UAI_MISMATCHED"
+    assert "ne correspond pas" in french["message"]
+    assert "does not match" in english["message"]
+    assert "0751234J" in english["message"]
+
+
+def test_cancel_from_the_page(admin_client, organization, run_import):
+    import_ = run_import(
+        organization, siecle_xml(organization.uai, [pupil("1111111111A")]), confirm=False
+    )
+    response = admin_client.post(f"/eleves/import/{import_.pk}/annuler/", follow=True)
+    assert "L'import a été annulé : votre liste d'élèves n'a pas changé." in text(response)
+    import_.refresh_from_db()
+    assert import_.status == Status.CANCELLED
+    # Too late to cancel now: said plainly, nothing changes.
+    response = admin_client.post(f"/eleves/import/{import_.pk}/annuler/", follow=True)
+    assert "Cet import ne peut plus être annulé." in text(response)
+
+
+def test_outdated_confirmation_is_explained(admin_client, organization, run_import):
+    older = run_import(
+        organization, siecle_xml(organization.uai, [pupil("1111111111A")]), confirm=False
+    )
+    run_import(organization, siecle_xml(organization.uai, [pupil("2222222222B")]), confirm=False)
+    response = admin_client.post(f"/eleves/import/{older.pk}/confirmer/", follow=True)
+    body = text(response)
+    assert "Un import plus récent de vos élèves a été vérifié ou appliqué" in body
+    older.refresh_from_db()
+    assert older.status == Status.IMPORT_ERROR
+    assert not Learner.objects.exists()
+
+
+def test_upload_without_a_file_shows_the_form_error(admin_client):
+    response = admin_client.post("/eleves/import/", {})
+    assert response.status_code == 200
+    assert "fr-error-text" in response.content.decode()
+    assert not Import.objects.exists()
+
+
+def test_file_over_the_limit_is_refused_with_the_limit(
+    admin_client, settings, organization, django_capture_on_commit_callbacks
+):
+    settings.SIECLE_MAX_UPLOAD_BYTES = 1024 * 1024
+    content = b" " * (1024 * 1024 + 1)
+    response = upload(admin_client, content, django_capture_on_commit_callbacks)
+    import_ = Import.objects.get()
+    assert response["Location"] == f"/eleves/import/{import_.pk}/"
+    body = admin_client.get(response["Location"]).content.decode()
+    assert import_.status == Status.UPLOAD_ERROR
+    assert "taille maximale" in body

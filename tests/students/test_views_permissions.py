@@ -1,0 +1,156 @@
+"""Who may do what on every Élèves URL: anonymous, member, administrator, outsider."""
+
+import pytest
+from django.core.files.base import ContentFile
+
+from organizations.current import SESSION_KEY
+from organizations.models import Membership, Organization
+from organizations.services import membership_create
+from students import services
+from students.models import Import
+from tests.factories import UserFactory, make_learner, make_member, make_organization
+from tests.students.xml_helpers import pupil, siecle_xml
+
+pytestmark = pytest.mark.django_db
+
+Status = Import.Status
+
+
+@pytest.fixture
+def validated_import(organization, admin_user):
+    import_ = services.import_upload(
+        organization=organization,
+        user=admin_user,
+        uploaded_file=ContentFile(siecle_xml(organization.uai, [pupil("1111111111A")]), "e.xml"),
+        enqueue=False,
+    )
+    return services.import_validate(import_id=import_.pk)
+
+
+def import_urls(import_: Import) -> list[tuple[str, str]]:
+    return [
+        ("get", f"/eleves/import/{import_.pk}/"),
+        ("get", f"/eleves/import/{import_.pk}/etat.json"),
+        ("post", f"/eleves/import/{import_.pk}/confirmer/"),
+        ("post", f"/eleves/import/{import_.pk}/annuler/"),
+    ]
+
+
+def all_urls(import_: Import) -> list[tuple[str, str]]:
+    pages = [("get", "/eleves/"), ("get", "/eleves/import/"), ("post", "/eleves/import/")]
+    return [*pages, *import_urls(import_)]
+
+
+def test_anonymous_is_sent_to_sign_in_everywhere(client, validated_import):
+    for method, url in all_urls(validated_import):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/compte/login/?next="), url
+
+
+def test_member_sees_the_list_but_no_import(client, organization, member_user, validated_import):
+    make_learner(organization, last_name="VISIBLE")
+    client.force_login(member_user)
+    response = client.get("/eleves/")
+    assert response.status_code == 200
+    assert "VISIBLE" in response.content.decode()
+    assert "/eleves/import/" not in response.content.decode()
+    assert client.get("/eleves/import/").status_code == 403
+    assert client.post("/eleves/import/").status_code == 403
+    for method, url in import_urls(validated_import):
+        assert getattr(client, method)(url).status_code == 403, url
+    validated_import.refresh_from_db()
+    assert validated_import.status == Status.VALIDATED
+
+
+def test_admin_reaches_every_page(client, organization, admin_user, validated_import):
+    client.force_login(admin_user)
+    response = client.get("/eleves/")
+    assert response.status_code == 200
+    assert 'href="/eleves/import/"' in response.content.decode()
+    assert client.get("/eleves/import/").status_code == 200
+    assert client.get(f"/eleves/import/{validated_import.pk}/").status_code == 200
+    assert client.get(f"/eleves/import/{validated_import.pk}/etat.json").status_code == 200
+    response = client.post(f"/eleves/import/{validated_import.pk}/annuler/")
+    assert response.status_code == 302
+    validated_import.refresh_from_db()
+    assert validated_import.status == Status.CANCELLED
+
+
+def test_outsider_never_sees_this_organizations_students_or_imports(
+    client, organization, outsider_user, validated_import
+):
+    make_learner(organization, last_name="SECRET")
+    client.force_login(outsider_user)
+    response = client.get("/eleves/")
+    assert response.status_code == 200  # their own (empty) list
+    assert "SECRET" not in response.content.decode()
+    response = client.get("/eleves/import/")
+    assert response.status_code == 200  # their own import page
+    assert validated_import.file_name not in response.content.decode()
+    for method, url in import_urls(validated_import):
+        assert getattr(client, method)(url).status_code == 403, url
+    validated_import.refresh_from_db()
+    assert validated_import.status == Status.VALIDATED
+    assert client.session[SESSION_KEY] != organization.pk
+
+
+def test_unknown_import_is_not_found(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/eleves/import/987654/").status_code == 404
+    assert client.get("/eleves/import/987654/etat.json").status_code == 404
+    assert client.post("/eleves/import/987654/confirmer/").status_code == 404
+
+
+def test_admin_of_an_organization_that_does_not_import_gets_a_clear_refusal(client):
+    university = make_organization(type=Organization.Type.SUP, uai=None, official_email="")
+    admin = make_member(university, role=Membership.Role.ADMIN)
+    client.force_login(admin)
+    response = client.get("/eleves/import/")
+    assert response.status_code == 403
+    assert "n'importe pas ses élèves depuis SIECLE" in response.content.decode()
+    assert client.post("/eleves/import/").status_code == 403
+    assert "/eleves/import/" not in client.get("/eleves/").content.decode()
+
+
+def test_link_to_an_import_of_another_of_my_schools_switches_to_it(
+    client, organization, validated_import
+):
+    person = UserFactory()
+    elsewhere = make_organization()
+    membership_create(user=person, organization=elsewhere, role=Membership.Role.ADMIN)
+    membership_create(user=person, organization=organization, role=Membership.Role.ADMIN)
+    client.force_login(person)
+    client.get("/eleves/")
+    assert client.session[SESSION_KEY] == elsewhere.pk
+    assert client.get(f"/eleves/import/{validated_import.pk}/").status_code == 200
+    assert client.session[SESSION_KEY] == organization.pk
+
+
+def test_member_here_and_admin_elsewhere_cannot_act_on_this_import(
+    client, organization, validated_import
+):
+    person = UserFactory()
+    membership_create(user=person, organization=make_organization(), role=Membership.Role.ADMIN)
+    membership_create(user=person, organization=organization, role=Membership.Role.MEMBER)
+    client.force_login(person)
+    for method, url in import_urls(validated_import):
+        assert getattr(client, method)(url).status_code == 403, url
+
+
+def test_state_changes_refuse_get(client, admin_user, validated_import):
+    client.force_login(admin_user)
+    assert client.get(f"/eleves/import/{validated_import.pk}/confirmer/").status_code == 405
+    assert client.get(f"/eleves/import/{validated_import.pk}/annuler/").status_code == 405
+
+
+def test_back_office_shows_learners_and_imports_read_only(client, organization, validated_import):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    learner = make_learner(organization, last_name="VISIBLE")
+    client.force_login(staff)
+    assert "VISIBLE" in client.get("/backoffice/students/learner/").content.decode()
+    assert client.get(f"/backoffice/students/learner/{learner.pk}/change/").status_code == 200
+    assert "e.xml" in client.get("/backoffice/students/import/").content.decode()
+    page = client.get(f"/backoffice/students/import/{validated_import.pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/backoffice/students/import/add/").status_code == 403
