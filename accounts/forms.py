@@ -33,10 +33,8 @@ class LoginForm(allauth_forms.LoginForm):
         _drop_placeholders(self)
 
 
-class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up (e-mail and password) with the person's first and last name."""
-
-    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+class PersonNamesForm(forms.Form):
+    """The first and last name fields, as sign-up and the account page ask them."""
 
     first_name = forms.CharField(
         label=_("First name"),
@@ -48,6 +46,12 @@ class SignupForm(allauth_forms.SignupForm):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
+
+
+class SignupForm(PersonNamesForm, allauth_forms.SignupForm):
+    """allauth's sign-up (e-mail and password) with the person's first and last name."""
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,19 +61,9 @@ class SignupForm(allauth_forms.SignupForm):
         _drop_placeholders(self)
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(PersonNamesForm):
     """The account page: names and preferred language."""
 
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
     language = forms.ChoiceField(
         label=_("Preferred language"),
         help_text=_("Pages and e-mails are shown in this language once you are signed in."),
