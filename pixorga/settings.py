@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or the CSRF check reads (and spools) the body.
+    "pixorga.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -295,6 +297,8 @@ SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 SIECLE_MAX_UPLOAD_BYTES = env_int("SIECLE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 SIECLE_MAX_INFLATED_BYTES = env_int("SIECLE_MAX_INFLATED_BYTES", 200 * 1024 * 1024)
 SIECLE_MAX_ZIP_RATIO = env_int("SIECLE_MAX_ZIP_RATIO", 100)
+# No request body may be larger than the largest upload plus its form's envelope.
+MAX_REQUEST_BODY_BYTES = SIECLE_MAX_UPLOAD_BYTES + 1024 * 1024
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

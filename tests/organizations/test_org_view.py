@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from organizations.current import SESSION_KEY
 from organizations.models import Membership
@@ -94,3 +95,16 @@ def test_switcher_ignores_an_external_next_url(client, organization, member_user
 def test_switcher_requires_post(client, organization, member_user):
     client.force_login(member_user)
     assert client.get("/organisation/changer/").status_code == 405
+
+
+def test_members_of_an_archived_organization_see_the_space_closed_page(
+    client, organization, admin_user
+):
+    organization.archived_at = timezone.now()
+    organization.save(update_fields=["archived_at"])
+    client.force_login(admin_user)
+    for url in ("/membre/", "/admin/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "organizations/space_closed.html" in [t.name for t in response.templates]
+        assert f"page of {organization.pk}" not in response.content.decode()

@@ -1,0 +1,34 @@
+"""Request-level guards that must act before any view (or CSRF check) reads the body."""
+
+from django.conf import settings
+from django.shortcuts import render
+
+from students.siecle_messages import render_error
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than the largest upload we accept, before it is read.
+
+    Django spools multipart uploads to disk as soon as anything reads request.POST (the
+    CSRF check does, for every POST, signed in or not), and a form checks a file's size
+    only once it is all there. Declared sizes are refused here; a body without a
+    Content-Length (chunked) is not read by Django at all. Behind a reverse proxy, set its
+    own body limit (e.g. nginx `client_max_body_size`) to the same figure.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.MAX_REQUEST_BODY_BYTES
+        if declared > limit:
+            message = render_error("PAYLOAD_TOO_LARGE", {"limit": settings.SIECLE_MAX_UPLOAD_BYTES})
+            response = render(request, "413.html", {"message": message}, status=413)
+            # The rest of the body is not read: tell the client not to reuse the connection.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
