@@ -315,15 +315,14 @@ LOGGING = {
 
 # --- Student imports (students app) -----------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
-# Every minute: imports with no progress for 10 minutes end as IMPORT_ERROR (interrupted);
-# uploads neither confirmed nor cancelled within 24 hours are cancelled and their files
-# deleted. Run by `celery -A pixorga beat` (the scheduler service of docker-compose).
+# Every minute (students.services.maintenance): a running step silent for 10 minutes ends
+# as interrupted; a task lost on its way to a worker is sent again; uploads neither
+# confirmed nor cancelled within 24 hours are cancelled and their files deleted.
+# Run by `celery -A pixorga beat` (the scheduler service of docker-compose).
 CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "students-imports-maintenance": {
         "task": "students.imports_maintenance",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
 }
-# --- End of student imports ---------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Back office: platform staff look at learners and imports (they are written by imports).
 
 An import's status only changes through students.services; here everything is read-only
-except the learner's account link, which support may fix.
+except the learner's account link, which support may fix. Nothing is deleted here:
+learners are disabled by imports, never deleted (their history and account link stay),
+and deleting an import would leave its stored files behind with nothing to clean them.
 """
 
 from django.contrib import admin
@@ -31,6 +33,9 @@ class LearnerAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Import)
 class ImportAdmin(admin.ModelAdmin):
@@ -47,4 +52,7 @@ class ImportAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -38,7 +38,9 @@ class Learner(models.Model):
     third_name = models.CharField(_("third name"), max_length=255, blank=True)
     last_name = models.CharField(_("last name"), max_length=255)
     preferred_last_name = models.CharField(_("preferred last name"), max_length=255, blank=True)
-    search_name = models.CharField(_("search name"), max_length=1024, blank=True, editable=False)
+    # Unbounded: five names of 255 characters, the INE and ligatures spelt out ("œ" → "oe")
+    # must always fit, or a file that validated would fail at apply.
+    search_name = models.TextField(_("search name"), blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birthdate = models.DateField(_("birth date"))
     birth_country_code = models.CharField(_("birth country code"), max_length=16, blank=True)
@@ -151,7 +153,9 @@ class Import(models.Model):
         verbose_name=_("imported by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # Touched by every state change and progress report: the reaper's heartbeat.
+    # Touched by every state change and progress report: the reaper's heartbeat. While
+    # the import waits for a worker (UPLOADED, IMPORTING not started), when its task was
+    # last sent (students.services.maintenance).
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     file_name = models.CharField(_("file name"), max_length=255)
     file_size = models.BigIntegerField(_("file size"), default=0)
@@ -163,6 +167,8 @@ class Import(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     # [{"code": ..., "meta": {...}}]: sentences are rendered at display time.
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # len(errors), saved with them: the history shows it without loading the errors.
+    error_count = models.PositiveIntegerField(_("number of errors"), default=0)
     # What confirming would do (display only; the apply recomputes under a lock).
     preview = models.JSONField(_("preview"), default=dict, blank=True)
     # What the apply did: created, updated, reenabled, disabled, skipped by reason.

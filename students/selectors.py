@@ -2,10 +2,14 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from organizations.models import Organization
+from accounts.models import User
+from organizations.models import Membership, Organization
+from organizations.selectors import membership_get_active
 
 from .models import Import, Learner
 from .normalize import normalize_search
@@ -53,10 +57,15 @@ def learner_divisions(*, organization: Organization) -> list[str]:
 
 
 def import_list(*, organization: Organization, limit: int = 50) -> QuerySet[Import]:
-    """The organisation's import history, newest first."""
+    """The organisation's import history, newest first.
+
+    Without the errors and the preview (up to thousands of entries each): the history
+    shows `error_count`, saved with the errors.
+    """
     return (
         Import.objects.filter(organization=organization)
         .select_related("created_by", "confirmed_by")
+        .defer("errors", "preview")
         .order_by("-created_at", "-id")[:limit]
     )
 
@@ -67,6 +76,23 @@ def import_get(*, import_id: int) -> Import:
         Import.objects.select_related("organization", "created_by", "confirmed_by"),
         pk=import_id,
     )
+
+
+def import_get_for_admin(*, user: User, import_id: int) -> tuple[Import, Membership]:
+    """An import and the person's membership of its organisation, if they administer it.
+
+    Http404 when there is no such import *or* the person is not an active member of its
+    organisation (an outsider cannot tell an existing id from a missing one);
+    PermissionDenied for a member who is not an administrator, or when the organisation
+    does not import from SIECLE. Changes nothing (the caller may then switch to it).
+    """
+    import_ = import_get(import_id=import_id)
+    membership = membership_get_active(user=user, organization_id=import_.organization_id)
+    if membership is None:
+        raise Http404
+    if not membership.is_admin or not import_.organization.can_import_from_siecle:
+        raise PermissionDenied
+    return import_, membership
 
 
 def import_latest(*, organization: Organization) -> Import | None:

@@ -34,6 +34,8 @@ def apply_import(import_id: int) -> None:
 
 @shared_task(name="students.imports_maintenance", soft_time_limit=50, time_limit=60)
 def imports_maintenance() -> None:
-    """Every minute (CELERY_BEAT_SCHEDULE): end stuck imports, delete abandoned files."""
+    """Every minute (CELERY_BEAT_SCHEDULE): end stuck imports, send lost tasks again,
+    delete abandoned files (students.services.maintenance)."""
     services.imports_reap_stuck()
+    services.imports_resend_queued()
     services.imports_delete_abandoned_files()

@@ -2,12 +2,12 @@
 
 Every view goes through `org_view`. The import pages are for administrators of an
 organisation that imports from SIECLE. A URL naming an import takes the organisation
-from the import: the person must be an administrator there, and it becomes their
+from the import: someone who is not an active member there gets 404, as for a missing
+id; a member who is not an administrator gets 403; only then does it become their
 current organisation (the JSON polled by the live panel only checks, never switches).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,12 +19,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.current import membership_for_object
 from organizations.permissions import org_view
-from organizations.selectors import membership_get_active
 
 from . import services
 from .forms import ImportUploadForm, LearnerFilterForm
 from .models import Import
-from .selectors import import_get, import_latest, import_list, learner_divisions, learner_list
+from .selectors import (
+    import_get_for_admin,
+    import_latest,
+    import_list,
+    learner_divisions,
+    learner_list,
+)
 
 PAGE_SIZE = 50
 
@@ -95,20 +100,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def _import_for_admin(request: HttpRequest, import_id: int, *, switch: bool = True) -> Import:
     """The import, if the person administers its organisation (404 / 403 otherwise).
 
-    With `switch`, the import's organisation becomes the current one (a link to an
-    import of another of the person's schools opens in that school).
+    With `switch`, the import's organisation then becomes the current one (a link to an
+    import of another of the person's schools opens in that school); never before the
+    checks, so a refused link leaves the session as it was.
     """
-    import_ = import_get(import_id=import_id)
+    import_, membership = import_get_for_admin(user=request.user, import_id=import_id)
     if switch:
         membership = membership_for_object(request, import_.organization)
-    else:
-        membership = membership_get_active(
-            user=request.user, organization_id=import_.organization_id
-        )
-        if membership is None:
-            raise PermissionDenied
-    if not membership.is_admin or not import_.organization.can_import_from_siecle:
-        raise PermissionDenied
     request.membership = membership
     request.organization = membership.organization
     return import_
@@ -119,6 +117,8 @@ def _panel_context(import_: Import) -> dict:
     return {
         "import": import_,
         "errors": services.errors_for_display(import_.errors),
+        # Errors to correct in SIECLE, rather than an import to start again.
+        "file_errors": services.errors_are_in_the_file(import_.errors),
         "preview": preview,
         "skipped": (import_.counts or preview).get("skipped", {}),
     }

@@ -13,12 +13,14 @@ from .errors import (
     IMPORT_FAILED,
     IMPORT_INTERRUPTED,
     IMPORT_OUTDATED,
+    VALIDATION_FAILED,
     ImportActionError,
     ImportNotAllowedError,
     ImportNotCancellableError,
     ImportNotConfirmableError,
     ImportOutdatedError,
     error_message,
+    errors_are_in_the_file,
     errors_for_display,
 )
 from .imports import (
@@ -30,7 +32,7 @@ from .imports import (
     import_validate,
     web_reader_limits,
 )
-from .maintenance import imports_delete_abandoned_files, imports_reap_stuck
+from .maintenance import imports_delete_abandoned_files, imports_reap_stuck, imports_resend_queued
 from .preview import import_preview, natural_key
 
 __all__ = [
@@ -40,12 +42,14 @@ __all__ = [
     "IMPORT_FAILED",
     "IMPORT_INTERRUPTED",
     "IMPORT_OUTDATED",
+    "VALIDATION_FAILED",
     "ImportActionError",
     "ImportNotAllowedError",
     "ImportNotCancellableError",
     "ImportNotConfirmableError",
     "ImportOutdatedError",
     "error_message",
+    "errors_are_in_the_file",
     "errors_for_display",
     "import_apply",
     "import_cancel",
@@ -56,6 +60,7 @@ __all__ = [
     "import_validate",
     "imports_delete_abandoned_files",
     "imports_reap_stuck",
+    "imports_resend_queued",
     "learners_write",
     "learners_write_portable",
     "natural_key",

@@ -17,6 +17,7 @@ created learner may get one (the student changed school, see `siecle.md`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -29,20 +30,36 @@ from .rows import ROW_FIELDS, rows_read, rows_stream
 # Refreshed from the file on every import; never user_id, created_at.
 UPDATED_FIELDS = tuple(name for name in ROW_FIELDS if name != "ine")
 BATCH = 500
+# The steps reported to `progress`, in order, on both paths.
+STEPS = ("loaded", "relinked", "upserted", "disabled")
+
+Progress = Callable[[str], object]
 
 
-def learners_write(*, organization_id: int, rows_path: str, rows_sha256: str) -> dict[str, int]:
+def _no_progress(step: str) -> None:
+    pass
+
+
+def learners_write(
+    *,
+    organization_id: int,
+    rows_path: str,
+    rows_sha256: str,
+    progress: Progress | None = None,
+) -> dict[str, int]:
     """Upsert the rows, disable the absent, relink; returns the counts.
 
     {"created", "updated", "reenabled", "disabled"}: `updated` counts the students that
     were already active (their data refreshed), `reenabled` the disabled ones that are
     back. Must run inside a transaction holding the organisation's row lock.
+    `progress(step)` is called after each of STEPS.
     """
+    progress = progress or _no_progress
     if _use_copy():
-        return _write_postgresql(organization_id, rows_path, rows_sha256)
-    return learners_write_portable(
-        organization_id=organization_id, rows=rows_read(rows_path, rows_sha256)
-    )
+        return _write_postgresql(organization_id, rows_path, rows_sha256, progress)
+    rows = rows_read(rows_path, rows_sha256)
+    progress("loaded")
+    return learners_write_portable(organization_id=organization_id, rows=rows, progress=progress)
 
 
 def _use_copy() -> bool:
@@ -78,26 +95,29 @@ LEFT JOIN students_learner l ON l.organization_id = %(org)s AND l.ine = t.ine
 """
 # A student new to this school whose INE and birth date match a student of another
 # school linked to an account gets that account, unless the account already belongs to
-# a student of this school. One account per new learner (the most recently updated
-# match), one new learner per account.
+# a student of this school (siecle.md). The match is the most recently updated one, and
+# only then is its account checked: an account taken here means no link, never a fall
+# back to an older match (the portable path, _relink_candidates, does the same). One new
+# learner per account: the smallest INE gets it.
 _RELINK = """
 UPDATE import_rows AS t SET link_user_id = chosen.user_id
 FROM (
-    SELECT DISTINCT ON (candidate.user_id) candidate.ine, candidate.user_id
+    SELECT DISTINCT ON (newest.user_id) newest.ine, newest.user_id
     FROM (
         SELECT DISTINCT ON (n.ine) n.ine, o.user_id
         FROM import_rows n
         JOIN students_learner o
           ON o.ine = n.ine AND o.birthdate = n.birthdate AND o.user_id IS NOT NULL
+         AND o.organization_id <> %(org)s
         WHERE NOT EXISTS (
                 SELECT 1 FROM students_learner e
                 WHERE e.organization_id = %(org)s AND e.ine = n.ine)
-          AND NOT EXISTS (
-                SELECT 1 FROM students_learner x
-                WHERE x.organization_id = %(org)s AND x.user_id = o.user_id)
         ORDER BY n.ine, o.updated_at DESC, o.id DESC
-    ) AS candidate
-    ORDER BY candidate.user_id, candidate.ine
+    ) AS newest
+    WHERE NOT EXISTS (
+            SELECT 1 FROM students_learner x
+            WHERE x.organization_id = %(org)s AND x.user_id = newest.user_id)
+    ORDER BY newest.user_id, newest.ine
 ) AS chosen
 WHERE t.ine = chosen.ine
 """
@@ -124,7 +144,9 @@ WHERE l.organization_id = %(org)s AND NOT l.disabled
 """
 
 
-def _write_postgresql(organization_id: int, rows_path: str, rows_sha256: str) -> dict[str, int]:
+def _write_postgresql(
+    organization_id: int, rows_path: str, rows_sha256: str, progress: Progress
+) -> dict[str, int]:
     params = {"org": organization_id, "now": timezone.now()}
     with connection.cursor() as cursor:
         cursor.execute(_CREATE_TEMP)
@@ -136,12 +158,16 @@ def _write_postgresql(organization_id: int, rows_path: str, rows_sha256: str) ->
         # planner guesses a handful of rows and picks nested loops over 50,000.
         cursor.execute("CREATE UNIQUE INDEX ON import_rows (ine)")
         cursor.execute("ANALYZE import_rows")
+        progress("loaded")
         cursor.execute(_COUNTS, params)
         total, matched, matched_disabled = cursor.fetchone()
         cursor.execute(_RELINK, params)
+        progress("relinked")
         cursor.execute(_UPSERT, params)
+        progress("upserted")
         cursor.execute(_DISABLE, params)
         disabled = cursor.rowcount
+        progress("disabled")
         cursor.execute("DROP TABLE import_rows")
     return {
         "created": total - matched,
@@ -154,8 +180,11 @@ def _write_postgresql(organization_id: int, rows_path: str, rows_sha256: str) ->
 # --- Portable (SQLite) -------------------------------------------------------------------
 
 
-def learners_write_portable(*, organization_id: int, rows: list[dict[str, Any]]) -> dict[str, int]:
+def learners_write_portable(
+    *, organization_id: int, rows: list[dict[str, Any]], progress: Progress | None = None
+) -> dict[str, int]:
     """The same writes with the ORM, in batches: for SQLite (and tested on PostgreSQL)."""
+    progress = progress or _no_progress
     now = timezone.now()
     existing = {
         values[0]: values
@@ -179,6 +208,7 @@ def learners_write_portable(*, organization_id: int, rows: list[dict[str, Any]])
         if not unchanged:
             to_write.append(Learner(organization_id=organization_id, **row, updated_at=now))
     links = _relink_candidates(organization_id, new_rows)
+    progress("relinked")
     to_write.extend(
         Learner(
             organization_id=organization_id,
@@ -196,6 +226,7 @@ def learners_write_portable(*, organization_id: int, rows: list[dict[str, Any]])
         unique_fields=["organization", "ine"],
         update_fields=[*UPDATED_FIELDS, "disabled", "updated_at"],
     )
+    progress("upserted")
     in_file = {row["ine"] for row in rows}
     absent = [values[1] for ine, values in existing.items() if not values[2] and ine not in in_file]
     for start in range(0, len(absent), BATCH):
@@ -203,11 +234,13 @@ def learners_write_portable(*, organization_id: int, rows: list[dict[str, Any]])
             disabled=True, updated_at=now
         )
     counts["disabled"] = len(absent)
+    progress("disabled")
     return counts
 
 
 def _relink_candidates(organization_id: int, new_rows: list[dict[str, Any]]) -> dict[str, int]:
-    """INE -> account for new learners, by the rule of _RELINK above."""
+    """INE -> account for new learners, by the rule of _RELINK above: the newest match of
+    each INE, dropped when its account is already linked here; then one INE per account."""
     birthdates = {row["ine"]: row["birthdate"] for row in new_rows}
     matches: dict[str, list[tuple]] = defaultdict(list)
     ines = list(birthdates)
@@ -226,6 +259,7 @@ def _relink_candidates(organization_id: int, new_rows: list[dict[str, Any]]) -> 
             "user_id", flat=True
         )
     )
+    # (updated_at, id) descending, as the SQL's ORDER BY.
     best = {ine: max(found)[2] for ine, found in matches.items()}
     links: dict[str, int] = {}
     for ine in sorted(best):

@@ -16,10 +16,13 @@ from students.siecle_messages import render_error
 # --- Codes (part of the product's contract: never rename) ---------------------------
 # A newer import was validated or applied since: this one can no longer be confirmed.
 IMPORT_OUTDATED = "IMPORT_OUTDATED"
-# No progress for 10 minutes (a worker died, a task was lost): the reaper ends it.
+# Stopped before its end: no progress for 10 minutes (a worker died), a task that never
+# started (see maintenance), or the task's time limit.
 IMPORT_INTERRUPTED = "IMPORT_INTERRUPTED"
 # An unexpected error; the transaction rolled back, the list is unchanged.
 IMPORT_FAILED = "IMPORT_FAILED"
+# An unexpected error while checking the file (not the file's fault): upload it again.
+VALIDATION_FAILED = "VALIDATION_FAILED"
 # Neither confirmed nor cancelled within 24 hours: its file is deleted.
 IMPORT_ABANDONED = "IMPORT_ABANDONED"
 # The stored file disappeared before the worker could read it.
@@ -30,6 +33,19 @@ FIELD_TOO_LONG = "FIELD_TOO_LONG"
 IMPORT_NOT_ALLOWED = "IMPORT_NOT_ALLOWED"
 IMPORT_NOT_CONFIRMABLE = "IMPORT_NOT_CONFIRMABLE"
 IMPORT_NOT_CANCELLABLE = "IMPORT_NOT_CANCELLABLE"
+
+# What went wrong with the import's processing, not in the file: importing the same file
+# again may work, correcting it in SIECLE would not help.
+PROCESS_ERRORS = frozenset(
+    {
+        IMPORT_OUTDATED,
+        IMPORT_INTERRUPTED,
+        IMPORT_FAILED,
+        VALIDATION_FAILED,
+        IMPORT_ABANDONED,
+        FILE_MISSING,
+    }
+)
 
 MESSAGES = {
     IMPORT_OUTDATED: _(
@@ -45,6 +61,7 @@ MESSAGES = {
         "This import was not confirmed within 24 hours and its file was deleted. "
         "Please import the file again."
     ),
+    VALIDATION_FAILED: _("Checking the file failed. Please import the file again."),
     FILE_MISSING: _("The received file could not be found. Please import the file again."),
     FIELD_TOO_LONG: _(
         "The student with INE %(ine)s (%(last_name)s %(first_name)s, line %(line)s) has a "
@@ -54,6 +71,12 @@ MESSAGES = {
     IMPORT_NOT_CONFIRMABLE: _("This import is not waiting for a confirmation."),
     IMPORT_NOT_CANCELLABLE: _("This import can no longer be cancelled."),
 }
+
+
+def errors_are_in_the_file(errors: Iterable[Mapping[str, Any]]) -> bool:
+    """True when the errors are the file's own (to be corrected in SIECLE)."""
+    codes = [error.get("code", "") for error in errors]
+    return bool(codes) and not any(code in PROCESS_ERRORS for code in codes)
 
 
 class _Params(dict):

@@ -8,11 +8,13 @@ and two processes never both take the same step. The Celery tasks
 
     import_upload     → UPLOADED, file stored, validation enqueued on commit
     import_validate   UPLOADED → VALIDATING → VALIDATED (preview + validated rows stored)
-                                           → VALIDATION_ERROR (every error) | UPLOAD_ERROR
+                                           → VALIDATION_ERROR (every error, or the check
+                                             itself failed) | UPLOAD_ERROR
     import_confirm    VALIDATED → IMPORTING, apply enqueued on commit (or IMPORT_OUTDATED)
     import_cancel     UPLOADED | VALIDATING | VALIDATED → CANCELLED
     import_apply      IMPORTING → IMPORTED | IMPORT_ERROR, in one transaction
-    imports_reap_stuck, imports_delete_abandoned_files: the periodic clean-up (maintenance)
+    imports_reap_stuck, imports_resend_queued, imports_delete_abandoned_files: the
+                      periodic clean-up (maintenance)
 
 Files (the upload and the validated rows) are deleted once the import is final, after
 the transaction that made it final commits.
@@ -25,6 +27,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -46,6 +49,7 @@ from .errors import (
     IMPORT_FAILED,
     IMPORT_INTERRUPTED,
     IMPORT_OUTDATED,
+    VALIDATION_FAILED,
     ImportNotAllowedError,
     ImportNotCancellableError,
     ImportNotConfirmableError,
@@ -106,6 +110,7 @@ def import_upload(
             file_size=size,
             status=Status.UPLOAD_ERROR,
             errors=[{"code": PAYLOAD_TOO_LARGE, "meta": {"limit": max_upload_bytes, "size": size}}],
+            error_count=1,
             created_at=now,
             updated_at=now,
             finished_at=now,
@@ -145,22 +150,29 @@ class _Stopped(Exception):  # the import left VALIDATING meanwhile: stop reading
     pass
 
 
+Progress = Callable[[int, int | None], object]
+
+
 class _ProgressReporter:
     """The reader's progress callback: a cheap conditional UPDATE, at most every 0.5 s.
 
     Each UPDATE commits on its own (the validation runs outside any transaction), so
     the live panel sees it and the reaper knows the worker is alive. When the import is
-    no longer VALIDATING (cancelled, reaped), it stops the reader.
+    no longer VALIDATING (cancelled, reaped), it stops the reader. `hook`, when given,
+    is called first with what the reader reports (bytes read, total).
     """
 
-    def __init__(self, import_id: int, start: int, end: int) -> None:
+    def __init__(self, import_id: int, start: int, end: int, hook: Progress | None = None) -> None:
         self.import_id = import_id
         self.start = start
         self.end = end
+        self.hook = hook
         self.last = time.monotonic()
         self.reported = start
 
     def __call__(self, done: int, total: int | None) -> None:
+        if self.hook is not None:
+            self.hook(done, total)
         if not total:
             return
         now = time.monotonic()
@@ -179,7 +191,11 @@ class _ProgressReporter:
 
 
 def import_validate(
-    *, import_id: int, limits: ReaderLimits | None = None, today: date | None = None
+    *,
+    import_id: int,
+    limits: ReaderLimits | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
 ) -> Import | None:
     """Read the stored file and end VALIDATED (with a preview) or with every error.
 
@@ -187,6 +203,12 @@ def import_validate(
     import cancelled meanwhile, does nothing and returns None. Runs outside any
     transaction: progress is committed as it goes. The file's rules and errors are the
     reader's (students.siecle); the web's size limits apply unless `limits` says else.
+
+    When the check itself fails (the task's time limit, an unexpected error) the import
+    ends VALIDATION_ERROR too, with IMPORT_INTERRUPTED / VALIDATION_FAILED: nothing was
+    written, the person imports the file again. `progress(bytes_read, total)` is called
+    as the reader goes (about every megabyte, and at the end); what it raises stops the
+    validation and is handled as above.
     """
     claimed = Import.objects.filter(pk=import_id, status=Status.UPLOADED).update(
         status=Status.VALIDATING, progress=0, updated_at=timezone.now()
@@ -195,19 +217,19 @@ def import_validate(
         return None
     import_ = Import.objects.select_related("organization").get(pk=import_id)
     try:
-        _validate(import_, limits or web_reader_limits(), today or timezone.localdate())
+        _validate(import_, limits or web_reader_limits(), today or timezone.localdate(), progress)
     except _Stopped:
         pass
     except SoftTimeLimitExceeded:
-        finish(import_id, [Status.VALIDATING], Status.IMPORT_ERROR, [error(IMPORT_INTERRUPTED)])
+        finish(import_id, [Status.VALIDATING], Status.VALIDATION_ERROR, [error(IMPORT_INTERRUPTED)])
     except Exception:
         logger.exception("Validation of import %s failed", import_id)
-        finish(import_id, [Status.VALIDATING], Status.IMPORT_ERROR, [error(IMPORT_FAILED)])
+        finish(import_id, [Status.VALIDATING], Status.VALIDATION_ERROR, [error(VALIDATION_FAILED)])
     return Import.objects.get(pk=import_id)
 
 
-def _validate(import_: Import, limits: ReaderLimits, today: date) -> None:
-    progress = _ProgressReporter(import_.pk, 0, PARSE_SHARE)
+def _validate(import_: Import, limits: ReaderLimits, today: date, hook: Progress | None) -> None:
+    progress = _ProgressReporter(import_.pk, 0, PARSE_SHARE, hook)
     try:
         stored = default_storage.open(import_.upload_path, "rb")
     except (FileNotFoundError, ValueError):
@@ -310,7 +332,9 @@ def import_cancel(*, import_: Import, user: User | None) -> Import:
 # --- Apply -----------------------------------------------------------------------------
 
 
-def import_apply(*, import_id: int) -> Import | None:
+def import_apply(
+    *, import_id: int, progress: Callable[[str], object] | None = None
+) -> Import | None:
     """Apply a confirmed import in one transaction; IMPORTED, or IMPORT_ERROR and the
     list exactly as it was.
 
@@ -318,12 +342,15 @@ def import_apply(*, import_id: int) -> Import | None:
     organisation's row, then re-reads the import under that lock (a second run of the
     task finds it done and returns). An import older than one already applied is
     refused (IMPORT_OUTDATED): two confirmed imports racing end with the newest file.
+    `progress(step)` is called after each step of the writes, inside the transaction
+    (see `learners_write`); what it raises rolls the apply back.
     """
     import_ = Import.objects.filter(pk=import_id).first()
     if import_ is None or import_.status != Status.IMPORTING:
         return import_
-    # The reaper's ten minutes count from the first start, not from the confirmation (a
-    # task waiting in the queue is not stuck); a redelivered task does not restart them.
+    # The reaper's ten minutes count from the first start, not from the confirmation: a
+    # task waiting in the queue is not stuck (maintenance sends it again after 5 minutes,
+    # see imports_resend_queued); a redelivered task does not restart them.
     now = timezone.now()
     Import.objects.filter(
         pk=import_id, status=Status.IMPORTING, apply_started_at__isnull=True
@@ -343,6 +370,7 @@ def import_apply(*, import_id: int) -> Import | None:
                 organization_id=import_.organization_id,
                 rows_path=import_.rows_path,
                 rows_sha256=import_.rows_sha256,
+                progress=progress,
             )
             counts["skipped"] = dict(import_.preview.get("skipped", {}))
             finish_locked(import_, Status.IMPORTED, [], counts=counts)

@@ -1,4 +1,25 @@
-"""The periodic clean-up (students.tasks.imports_maintenance, every minute)."""
+"""The periodic clean-up (students.tasks.imports_maintenance, every minute).
+
+An import waits for a worker in two states: UPLOADED (its validation task is queued) and
+IMPORTING before `apply_started_at` is set (its apply task is queued). It runs in two:
+VALIDATING, and IMPORTING once the apply started. The rules, each with its clock:
+
+- running with no sign of life for 10 minutes (`updated_at`: the validation commits its
+  progress as it reads; the apply's time limit is below 10 minutes) → interrupted;
+- waiting for 5 minutes since its task was sent (`updated_at`, which nothing else
+  touches in these states) → the task is sent again, and `updated_at` notes it. A task
+  lost with the broker, or never sent, is thus replaced; a duplicate is harmless, since
+  the validation claims UPLOADED → VALIDATING and the apply re-reads its import under
+  the organisation's lock;
+- still waiting 1 hour after the upload (`created_at`) or the confirmation
+  (`confirmed_at`) although sent again every 5 minutes → interrupted: no worker is
+  taking it, the person is told to import the file again rather than watch a panel;
+- uploaded or validated but neither confirmed nor cancelled for 24 hours → cancelled,
+  files deleted.
+
+Interrupted means IMPORT_INTERRUPTED, in the phase's error status: VALIDATION_ERROR
+before the apply (nothing was written), IMPORT_ERROR for the apply (rolled back).
+"""
 
 from __future__ import annotations
 
@@ -11,36 +32,75 @@ from django.utils import timezone
 from students.models import Import
 
 from .errors import IMPORT_ABANDONED, IMPORT_INTERRUPTED
-from .states import delete_files, error, finish
+from .states import delete_files, enqueue_on_commit, error, finish
 
 Status = Import.Status
-# VALIDATING or IMPORTING with no sign of life for this long: the worker is gone.
+# VALIDATING, or IMPORTING with the apply started, with no sign of life for this long:
+# the worker is gone.
 STUCK_AFTER = timedelta(minutes=10)
+# UPLOADED, or IMPORTING with the apply not started, this long after its task was sent:
+# the task is sent again.
+RESEND_AFTER = timedelta(minutes=5)
+# ... and still not started this long after the upload / the confirmation: ended.
+NEVER_STARTED_AFTER = timedelta(hours=1)
 # Uploaded or validated but neither confirmed nor cancelled for this long.
 ABANDONED_AFTER = timedelta(hours=24)
 
+_APPLY_STARTED = Q(apply_started_at__isnull=False)
+_APPLY_QUEUED = Q(apply_started_at__isnull=True)
+
 
 def imports_reap_stuck(*, now: Any = None) -> int:
-    """VALIDATING / IMPORTING imports with no sign of life for 10 minutes → IMPORT_ERROR
-    (IMPORT_INTERRUPTED). Returns how many.
+    """End, with IMPORT_INTERRUPTED, the imports whose worker is gone (running, silent for
+    10 minutes) or never came (waiting for 1 hour). Returns how many.
 
-    A running apply holds its import's row lock: the conditional UPDATE waits for it
-    and then finds the import IMPORTED, so a slow apply is never reaped half-way.
+    A running apply holds its import's row lock: `finish` waits for it, checks the
+    conditions again and finds the import IMPORTED, so a slow apply is never reaped
+    half-way. A confirmed import still in the queue is not running: it is never reaped
+    for its `updated_at` (see imports_resend_queued).
     """
-    cutoff = (now or timezone.now()) - STUCK_AFTER
-    stuck = Import.objects.filter(
-        status__in=[Status.VALIDATING, Status.IMPORTING], updated_at__lt=cutoff
-    ).values_list("pk", flat=True)
+    now = now or timezone.now()
+    silent = Q(updated_at__lt=now - STUCK_AFTER)
+    never_started = now - NEVER_STARTED_AFTER
+    rules = [
+        (Status.VALIDATING, silent, Status.VALIDATION_ERROR),
+        (Status.IMPORTING, _APPLY_STARTED & silent, Status.IMPORT_ERROR),
+        (Status.UPLOADED, Q(created_at__lt=never_started), Status.VALIDATION_ERROR),
+        (Status.IMPORTING, _APPLY_QUEUED & Q(confirmed_at__lt=never_started), Status.IMPORT_ERROR),
+    ]
     reaped = 0
-    for import_id in list(stuck):
-        reaped += finish(
-            import_id,
-            [Status.VALIDATING, Status.IMPORTING],
-            Status.IMPORT_ERROR,
-            [error(IMPORT_INTERRUPTED)],
-            older_than=cutoff,
-        )
+    for from_status, condition, status in rules:
+        found = Import.objects.filter(condition, status=from_status).values_list("pk", flat=True)
+        for import_id in list(found):
+            reaped += finish(
+                import_id, [from_status], status, [error(IMPORT_INTERRUPTED)], where=condition
+            )
     return reaped
+
+
+def imports_resend_queued(*, now: Any = None) -> int:
+    """Send again the task of an import that has been waiting for it for 5 minutes
+    (UPLOADED: the validation; IMPORTING, apply not started: the apply). Returns how many.
+
+    Safe to run twice: the validation claims its import, the apply re-reads it under the
+    organisation's lock, so a duplicate does nothing. `updated_at` records the sending:
+    at most one more task per import every 5 minutes.
+    """
+    now = now or timezone.now()
+    resent_before = Q(updated_at__lt=now - RESEND_AFTER)
+    waiting = [
+        ("validate", Q(status=Status.UPLOADED) & resent_before),
+        ("apply", Q(status=Status.IMPORTING) & _APPLY_QUEUED & resent_before),
+    ]
+    sent = 0
+    for step, condition in waiting:
+        for import_id in list(Import.objects.filter(condition).values_list("pk", flat=True)):
+            # Conditional: a task that started meanwhile, or another maintenance run that
+            # sent it already, leaves nothing to update.
+            if Import.objects.filter(condition, pk=import_id).update(updated_at=now):
+                enqueue_on_commit(step, import_id)
+                sent += 1
+    return sent
 
 
 def imports_delete_abandoned_files(*, now: Any = None) -> int:

@@ -58,6 +58,7 @@ XML_TAGS = {
     "first_name": "PRENOM",
     "middle_name": "PRENOM2",
     "third_name": "PRENOM3",
+    "sex": "CODE_SEXE",
     "birth_country_code": "CODE_PAYS",
     "birth_province_code": "CODE_DEPARTEMENT_NAISS",
     "birth_city_code": "CODE_COMMUNE_INSEE_NAISS",
@@ -66,7 +67,13 @@ XML_TAGS = {
     "status": "CODE_STATUT",
     "division": "CODE_STRUCTURE",
 }
-MAX_LENGTHS = {name: Learner._meta.get_field(name).max_length for name in XML_TAGS}
+# Every column the apply writes that has a length limit, taken from the model: a file
+# that validates can never fail at apply for a length (search_name is a TextField).
+MAX_LENGTHS = {
+    name: Learner._meta.get_field(name).max_length
+    for name in ROW_FIELDS
+    if Learner._meta.get_field(name).max_length is not None
+}
 
 
 class RowsCorruptedError(Exception):
@@ -74,7 +81,8 @@ class RowsCorruptedError(Exception):
 
 
 def rows_length_errors(learners: Iterable[SiecleLearner]) -> list[dict[str, Any]]:
-    """FIELD_TOO_LONG errors, as {code, meta}: values that would not fit their column."""
+    """FIELD_TOO_LONG errors, as {code, meta}: values that would not fit their column
+    (every column of ROW_FIELDS that has a limit)."""
     errors = []
     checks = tuple(MAX_LENGTHS.items())
     for learner in learners:
@@ -85,7 +93,7 @@ def rows_length_errors(learners: Iterable[SiecleLearner]) -> list[dict[str, Any]
                     "last_name": learner.last_name[:100],
                     "first_name": learner.first_name[:100],
                     "line": learner.line,
-                    "field": XML_TAGS[name],
+                    "field": XML_TAGS.get(name, name),
                     "max_length": limit,
                 }
                 errors.append({"code": FIELD_TOO_LONG, "meta": meta})

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from students.models import Import
@@ -39,16 +40,23 @@ def finish(
     errors: list[dict[str, Any]],
     *,
     older_than: Any = None,
+    where: Q | None = None,
     **fields: Any,
 ) -> int:
-    """Move an import to a final status if it is still in one of `from_statuses`, then
-    delete its files once committed. Returns 1 if it moved, 0 if something else did."""
+    """Move an import to a final status if it is still in one of `from_statuses` (and,
+    when given, last updated before `older_than` and matching `where`), then delete its
+    files once committed. Returns 1 if it moved, 0 if something else did.
+
+    The conditions are checked again under the row lock: a step that changed the import
+    meanwhile (a running apply, which holds the lock until it commits) wins."""
     with transaction.atomic():
         query = Import.objects.select_for_update().filter(
             pk=import_id, status__in=list(from_statuses)
         )
         if older_than is not None:
             query = query.filter(updated_at__lt=older_than)
+        if where is not None:
+            query = query.filter(where)
         import_ = query.first()
         if import_ is None:
             return 0
@@ -61,6 +69,7 @@ def finish_locked(import_: Import, status: str, errors: list, **fields: Any) -> 
     now = timezone.now()
     import_.status = status
     import_.errors = errors
+    import_.error_count = len(errors)
     import_.finished_at = now
     import_.updated_at = now
     if status == Status.IMPORTED:
@@ -68,7 +77,15 @@ def finish_locked(import_: Import, status: str, errors: list, **fields: Any) -> 
     for name, value in fields.items():
         setattr(import_, name, value)
     import_.save(
-        update_fields=["status", "errors", "finished_at", "updated_at", "progress", *fields]
+        update_fields=[
+            "status",
+            "errors",
+            "error_count",
+            "finished_at",
+            "updated_at",
+            "progress",
+            *fields,
+        ]
     )
     paths = [import_.upload_path, import_.rows_path]
     transaction.on_commit(lambda: delete_files(import_.pk, paths))

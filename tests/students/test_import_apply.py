@@ -7,6 +7,7 @@ ORM batches used on SQLite.
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from students.models import Import, Learner
 from tests.factories import UserFactory, make_learner, make_organization
@@ -246,3 +247,83 @@ def test_ine_is_trimmed_and_upper_cased(organization, run_import, write_path):
     import_ = run_import(organization, siecle_xml(organization.uai, [pupil("1111111111A")]))
     assert import_.counts["updated"] == 1
     assert list(Learner.objects.values_list("ine", flat=True)) == ["1111111111A"]
+
+
+def test_relink_takes_the_newest_match_and_none_when_its_account_is_taken_here(
+    organization, run_import, write_path
+):
+    """The same student in two other schools: linked to u1 in B (older), to u2 in C
+    (newer). u2 is already linked to a student of this school: nobody gets an account,
+    not even u1 (the rule picks the newest match, then checks its account)."""
+    u1, u2 = UserFactory(), UserFactory()
+    school_b, school_c = make_organization(), make_organization()
+    birthdate = datetime.date(2011, 12, 31)
+    older = make_learner(school_b, ine="1111111111A", birthdate=birthdate, user=u1)
+    newer = make_learner(school_c, ine="1111111111A", birthdate=birthdate, user=u2)
+    now = timezone.now()
+    Learner.objects.filter(pk=older.pk).update(updated_at=now - datetime.timedelta(days=30))
+    Learner.objects.filter(pk=newer.pk).update(updated_at=now - datetime.timedelta(days=1))
+    make_learner(organization, ine="9999999999Z", user=u2)
+    import_ = run_import(
+        organization,
+        siecle_xml(
+            organization.uai,
+            [pupil("1111111111A", birthdate="31/12/2011"), pupil("9999999999Z", "ZULU", "Zoé")],
+        ),
+    )
+    assert import_.status == Status.IMPORTED
+    assert Learner.objects.get(organization=organization, ine="1111111111A").user is None
+    assert Learner.objects.get(organization=organization, ine="9999999999Z").user == u2
+
+
+def test_relink_takes_the_most_recently_updated_match(organization, run_import, write_path):
+    u1, u2 = UserFactory(), UserFactory()
+    birthdate = datetime.date(2011, 12, 31)
+    older = make_learner(make_organization(), ine="1111111111A", birthdate=birthdate, user=u1)
+    newer = make_learner(make_organization(), ine="1111111111A", birthdate=birthdate, user=u2)
+    now = timezone.now()
+    # Created in one order, updated in the other: the update date decides.
+    Learner.objects.filter(pk=newer.pk).update(updated_at=now - datetime.timedelta(days=30))
+    Learner.objects.filter(pk=older.pk).update(updated_at=now - datetime.timedelta(days=1))
+    run_import(organization, siecle_xml(organization.uai, [pupil("1111111111A")]))
+    assert Learner.objects.get(organization=organization, ine="1111111111A").user == u1
+
+
+def with_every_name(xml: bytes, middle_name: str, third_name: str) -> bytes:
+    """PRENOM2 and PRENOM3 filled in (the helper writes an empty PRENOM2 and no PRENOM3)."""
+    filled = f"<PRENOM2>{middle_name}</PRENOM2><PRENOM3>{third_name}</PRENOM3>"
+    return xml.replace(b"<PRENOM2/>", filled.encode("iso-8859-15"))
+
+
+def test_a_student_with_every_name_at_its_longest_validates_and_applies(
+    organization, run_import, write_path
+):
+    """Five names of 255 characters and the INE: a search name of 1,500+ characters
+    ("Œ" is spelt "oe"). What validates must apply, on both paths."""
+    names = {
+        "last_name": "Œ" * 255,
+        "preferred_last_name": "É" * 255,
+        "first_name": "A" * 255,
+        "middle_name": "B" * 255,
+        "third_name": "C" * 255,
+    }
+    xml = siecle_xml(
+        organization.uai,
+        [
+            pupil(
+                "1111111111A",
+                names["last_name"],
+                names["first_name"],
+                preferred_last_name=names["preferred_last_name"],
+            )
+        ],
+    )
+    import_ = run_import(
+        organization, with_every_name(xml, names["middle_name"], names["third_name"])
+    )
+    assert import_.status == Status.IMPORTED, import_.errors
+    learner = Learner.objects.get(organization=organization)
+    assert {name: getattr(learner, name) for name in names} == names
+    assert len(learner.search_name) > 1024
+    assert learner.search_name.startswith("oe" * 255 + " " + "e" * 255 + " ")
+    assert learner.search_name.endswith(" 1111111111a")

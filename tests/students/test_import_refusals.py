@@ -5,13 +5,17 @@ one linked to an account), tries something that must fail for real (no mock of t
 parser or the database), and compares every column of every learner before and after.
 """
 
+from pathlib import Path
+
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
 from students import services
-from students.models import Import
+from students.models import Import, Learner
+from students.services.rows import MAX_LENGTHS, ROW_FIELDS
 from tests.factories import UserFactory
 from tests.students.conftest import learners_snapshot, stored_files
 from tests.students.xml_helpers import pupil, siecle_xml, zipped
@@ -240,3 +244,82 @@ def test_outdated_confirmation_changes_nothing(school, run_import):
     assert learners_snapshot() == before
     newer.refresh_from_db()
     assert newer.status == Status.VALIDATED
+
+
+def test_every_limited_column_the_apply_writes_is_checked_at_validation():
+    """What validates must apply: every column of the rows with a length limit is in the
+    FIELD_TOO_LONG check, and the search name (derived, longer than any name) has none."""
+    limited = {name for name in ROW_FIELDS if Learner._meta.get_field(name).max_length is not None}
+    assert set(MAX_LENGTHS) == limited
+    assert {"ine", "last_name", "first_name", "division", "sex"} <= limited
+    assert Learner._meta.get_field("search_name").max_length is None
+
+
+def time_limit_reached(*args):
+    """What Celery raises in the task when its soft time limit is reached."""
+    raise SoftTimeLimitExceeded
+
+
+def test_validation_stopped_by_its_time_limit_changes_nothing(
+    school, django_capture_on_commit_callbacks, media_root
+):
+    before = learners_snapshot()
+    import_ = services.import_upload(
+        organization=school,
+        user=None,
+        uploaded_file=ContentFile(next_file(school.uai), name="e.xml"),
+        enqueue=False,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_ = services.import_validate(import_id=import_.pk, progress=time_limit_reached)
+    assert import_.status == Status.VALIDATION_ERROR
+    assert codes(import_) == ["IMPORT_INTERRUPTED"]
+    assert learners_snapshot() == before
+    assert stored_files(media_root) == []
+
+
+def test_validation_crash_is_a_validation_error_that_changes_nothing(
+    school, django_capture_on_commit_callbacks, media_root, caplog
+):
+    """A real failure while reading: the stored upload is a directory, not a file."""
+    before = learners_snapshot()
+    import_ = services.import_upload(
+        organization=school,
+        user=None,
+        uploaded_file=ContentFile(next_file(school.uai), name="e.xml"),
+        enqueue=False,
+    )
+    path = Path(default_storage.path(import_.upload_path))
+    path.unlink()
+    path.mkdir()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_ = services.import_validate(import_id=import_.pk)
+    assert import_.status == Status.VALIDATION_ERROR
+    assert codes(import_) == ["VALIDATION_FAILED"]
+    assert services.error_message("VALIDATION_FAILED") == (
+        "La vérification du fichier a échoué, relancez l'import."
+    )
+    assert not services.errors_are_in_the_file(import_.errors)
+    assert learners_snapshot() == before
+    assert "Validation of import" in caplog.text
+    assert stored_files(media_root) == []
+
+
+def test_apply_stopped_by_its_time_limit_rolls_everything_back(
+    school, run_import, write_path, django_capture_on_commit_callbacks, media_root
+):
+    """The time limit strikes once the learners are written, before the commit."""
+
+    def late(step):
+        if step == "upserted":
+            time_limit_reached()
+
+    before = learners_snapshot()
+    import_ = run_import(school, next_file(school.uai), confirm=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_ = services.import_confirm(import_=import_, user=None, enqueue=False)
+        import_ = services.import_apply(import_id=import_.pk, progress=late)
+    assert import_.status == Status.IMPORT_ERROR
+    assert codes(import_) == ["IMPORT_INTERRUPTED"]
+    assert learners_snapshot() == before
+    assert stored_files(media_root) == []

@@ -1,12 +1,18 @@
 """The import pages: upload, the live panel's state, confirm, cancel, history (eager Celery)."""
 
 import html
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from students import services
 from students.models import Import, Learner
+from students.selectors import import_list
 from tests.students.xml_helpers import pupil, siecle_xml
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +187,57 @@ def test_file_over_the_limit_is_refused_with_the_limit(
     body = admin_client.get(response["Location"]).content.decode()
     assert import_.status == Status.UPLOAD_ERROR
     assert "taille maximale" in body
+
+
+def test_history_counts_errors_without_loading_them(admin_client, organization, run_import):
+    two_errors = siecle_xml(
+        organization.uai,
+        [pupil("1111111111A", birthdate=""), pupil("2222222222B", "BRAVO", "Ben", sex="")],
+    )
+    failed = run_import(organization, two_errors)
+    assert (failed.status, failed.error_count) == (Status.VALIDATION_ERROR, 2)
+    run_import(organization, siecle_xml(organization.uai, [pupil("1111111111A")]))
+    history = list(import_list(organization=organization))
+    assert [row.pk for row in history][-1] == failed.pk
+    assert all({"errors", "preview"} <= row.get_deferred_fields() for row in history)
+    body = text(admin_client.get("/eleves/import/"))
+    assert "2 erreurs" in body
+    assert "1 ajoutés, 0 mis à jour, 0 réactivés, 0 désactivés" in body
+
+
+def test_history_page_queries_do_not_grow_with_the_history(
+    admin_client, organization, run_import, django_assert_max_num_queries
+):
+    """No query per row: the deferred errors and preview are never loaded by the page."""
+    run_import(organization, b"garbage")
+    with CaptureQueriesContext(connection) as one_import:
+        admin_client.get("/eleves/import/")
+    for _ in range(4):
+        run_import(organization, b"garbage")
+    with django_assert_max_num_queries(len(one_import)):
+        body = text(admin_client.get("/eleves/import/"))
+    assert body.count("1 erreur") == 5
+
+
+def test_a_failed_check_asks_to_import_again_not_to_correct_siecle(
+    admin_client, organization, django_capture_on_commit_callbacks
+):
+    import_ = services.import_upload(
+        organization=organization,
+        user=None,
+        uploaded_file=ContentFile(siecle_xml(organization.uai, [pupil("1111111111A")]), "e.xml"),
+        enqueue=False,
+    )
+    path = Path(default_storage.path(import_.upload_path))
+    path.unlink()
+    path.mkdir()  # a real failure while reading the file
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_validate(import_id=import_.pk)
+    state = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()
+    assert state["status"] == "VALIDATION_ERROR"
+    assert [error["code"] for error in state["errors"]] == ["VALIDATION_FAILED"]
+    panel = html.unescape(state["html"])
+    assert "La vérification du fichier a échoué, relancez l'import." in panel
+    assert "L'import n'a pas abouti : votre liste d'élèves n'a pas changé." in panel
+    assert "SIECLE" not in panel
+    assert "Le fichier contient" not in panel

@@ -2,12 +2,14 @@
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from organizations.current import SESSION_KEY
 from organizations.models import Membership, Organization
-from organizations.services import membership_create
+from organizations.services import membership_create, membership_disable
 from students import services
-from students.models import Import
+from students.models import Import, Learner
 from tests.factories import UserFactory, make_learner, make_member, make_organization
 from tests.students.xml_helpers import pupil, siecle_xml
 
@@ -88,8 +90,9 @@ def test_outsider_never_sees_this_organizations_students_or_imports(
     response = client.get("/eleves/import/")
     assert response.status_code == 200  # their own import page
     assert validated_import.file_name not in response.content.decode()
+    # Not found, exactly as a missing id: an outsider cannot tell that the import exists.
     for method, url in import_urls(validated_import):
-        assert getattr(client, method)(url).status_code == 403, url
+        assert getattr(client, method)(url).status_code == 404, url
     validated_import.refresh_from_db()
     assert validated_import.status == Status.VALIDATED
     assert client.session[SESSION_KEY] != organization.pk
@@ -97,9 +100,24 @@ def test_outsider_never_sees_this_organizations_students_or_imports(
 
 def test_unknown_import_is_not_found(client, admin_user):
     client.force_login(admin_user)
-    assert client.get("/eleves/import/987654/").status_code == 404
-    assert client.get("/eleves/import/987654/etat.json").status_code == 404
-    assert client.post("/eleves/import/987654/confirmer/").status_code == 404
+    missing = Import(pk=987654)
+    for method, url in import_urls(missing):
+        assert getattr(client, method)(url).status_code == 404, url
+
+
+def test_disabled_membership_makes_the_import_not_found(client, organization, validated_import):
+    person = UserFactory()
+    elsewhere = make_organization()
+    membership_create(user=person, organization=elsewhere, role=Membership.Role.ADMIN)
+    membership_create(user=person, organization=organization, role=Membership.Role.ADMIN)
+    membership_disable(membership=Membership.objects.get(user=person, organization=organization))
+    client.force_login(person)
+    client.get("/eleves/")
+    for method, url in import_urls(validated_import):
+        assert getattr(client, method)(url).status_code == 404, url
+    assert client.session[SESSION_KEY] == elsewhere.pk
+    validated_import.refresh_from_db()
+    assert validated_import.status == Status.VALIDATED
 
 
 def test_admin_of_an_organization_that_does_not_import_gets_a_clear_refusal(client):
@@ -131,11 +149,43 @@ def test_member_here_and_admin_elsewhere_cannot_act_on_this_import(
     client, organization, validated_import
 ):
     person = UserFactory()
-    membership_create(user=person, organization=make_organization(), role=Membership.Role.ADMIN)
+    elsewhere = make_organization()
+    membership_create(user=person, organization=elsewhere, role=Membership.Role.ADMIN)
     membership_create(user=person, organization=organization, role=Membership.Role.MEMBER)
     client.force_login(person)
+    client.get("/eleves/")
+    assert client.session[SESSION_KEY] == elsewhere.pk
     for method, url in import_urls(validated_import):
         assert getattr(client, method)(url).status_code == 403, url
+        # Refused: still working in the school they were in.
+        assert client.session[SESSION_KEY] == elsewhere.pk, url
+    validated_import.refresh_from_db()
+    assert validated_import.status == Status.VALIDATED
+
+
+def test_state_changes_without_a_csrf_token_are_refused(
+    organization, admin_user, validated_import, django_capture_on_commit_callbacks
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    xml = siecle_xml(organization.uai, [pupil("2222222222B")])
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [
+            client.post("/eleves/import/", {"file": SimpleUploadedFile("e.xml", xml)}),
+            client.post(f"/eleves/import/{validated_import.pk}/confirmer/"),
+            client.post(f"/eleves/import/{validated_import.pk}/annuler/"),
+        ]
+    assert [response.status_code for response in responses] == [403, 403, 403]
+    assert list(Import.objects.values_list("pk", "status")) == [
+        (validated_import.pk, Status.VALIDATED)
+    ]
+    assert not Learner.objects.exists()
+    # The same requests with the page's token go through.
+    token = client.get(f"/eleves/import/{validated_import.pk}/").context["csrf_token"]
+    response = client.post(
+        f"/eleves/import/{validated_import.pk}/annuler/", {"csrfmiddlewaretoken": str(token)}
+    )
+    assert response.status_code == 302
 
 
 def test_state_changes_refuse_get(client, admin_user, validated_import):
@@ -154,3 +204,22 @@ def test_back_office_shows_learners_and_imports_read_only(client, organization, 
     page = client.get(f"/backoffice/students/import/{validated_import.pk}/change/")
     assert page.status_code == 200
     assert client.get("/backoffice/students/import/add/").status_code == 403
+
+
+def test_back_office_cannot_delete_learners_or_imports(client, organization, validated_import):
+    """Learners are disabled, never deleted; deleting an import would orphan its files."""
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    learner = make_learner(organization)
+    client.force_login(staff)
+    for url in (
+        f"/backoffice/students/learner/{learner.pk}/delete/",
+        f"/backoffice/students/import/{validated_import.pk}/delete/",
+    ):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"post": "yes"}).status_code == 403, url
+    for model, pk in (("learner", learner.pk), ("import", validated_import.pk)):
+        changelist = f"/backoffice/students/{model}/"
+        assert "delete_selected" not in client.get(changelist).content.decode()
+        client.post(changelist, {"action": "delete_selected", "_selected_action": [pk]})
+    assert Learner.objects.filter(pk=learner.pk).exists()
+    assert Import.objects.filter(pk=validated_import.pk).exists()
