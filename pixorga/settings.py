@@ -162,6 +162,9 @@ CELERY_LONGEST_TASK_SECONDS = 30 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process whose memory passed this (in KiB) is replaced after its task: lxml keeps
+# tag names seen in a process for its lifetime, so odd files could otherwise add up.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400 * 1024)
 # With acks_late, Redis redelivers an unacknowledged task after the visibility timeout:
 # it must exceed the longest hard limit, or a long task would run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 15 * 60}

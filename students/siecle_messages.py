@@ -75,6 +75,14 @@ INVALID_FILE_DETAILS = {
     records.ZIP_ENCRYPTED: _("The zip archive is password-protected."),
     records.ZIP_CORRUPT: _("The zip archive is damaged."),
     records.EMPTY_FILE: _("The file is empty."),
+    records.TOO_COMPLEX: _("One of the file's elements is far larger than in a SIECLE export."),
+    records.TOO_MANY_STUDENTS: _(
+        "The file holds more than %(limit)s students: it is not the export of a single school."
+    ),
+    records.DUPLICATE_PARAMETRES: _(
+        "The file has several PARAMETRES sections (line %(line)s), whereas a SIECLE export "
+        "has only one."
+    ),
 }
 
 SKIP_REASONS = {
@@ -111,6 +119,8 @@ def render_error(code: str, meta: Mapping[str, Any] | None = None) -> str:
     if code == records.SEX_CODE_REQUIRED and meta.get("value"):
         return str(SEX_CODE_INVALID) % params
     if code == records.INVALID_FILE:
+        if meta.get("reason") == records.TOO_MANY_STUDENTS and isinstance(meta.get("limit"), int):
+            params["limit"] = number_format(meta["limit"], force_grouping=True)
         sentence = str(MESSAGES[code])
         detail = INVALID_FILE_DETAILS.get(meta.get("reason"))
         if detail is not None and (meta.get("reason") != records.MALFORMED or "line" in meta):

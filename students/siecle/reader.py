@@ -10,8 +10,11 @@ from typing import BinaryIO
 from lxml import etree
 
 from .records import (
+    DUPLICATE_PARAMETRES,
     MALFORMED,
     NOT_SIECLE,
+    TOO_COMPLEX,
+    TOO_MANY_STUDENTS,
     UAI_MISMATCHED,
     ReaderLimits,
     ReadResult,
@@ -24,6 +27,16 @@ Progress = Callable[[int, int | None], object]
 # progress() is called when this many more bytes have been read (and once at the end):
 # about every 400 students, often enough for a live panel, rarely enough for a commit.
 PROGRESS_STEP = 1024 * 1024
+
+# The elements read whole (a "record"), by tag: the tag of the parent they must have.
+_RECORDS = {"ELEVE": "ELEVES", "STRUCTURES_ELEVE": "STRUCTURES", "PARAMETRES": "BEE_ELEVES"}
+# A record is kept whole until its end tag: past this many bytes of XML the file is
+# refused (a real ELEVE is 1-10 KB; at ~30 bytes of tree per byte of `<X/>`, this bounds
+# an open record to ~40 MB). UTF-8 bytes fed to the parser, counted per chunk.
+MAX_RECORD_BYTES = 1024 * 1024
+# Text held on the open path (the text and tail of each element the pruning keeps), in
+# characters. Real ones are indentation; libxml2 alone would allow 10 MB per text node.
+MAX_PATH_TEXT = 1024 * 1024
 
 
 def read_siecle(
@@ -72,7 +85,12 @@ class _Reader:
         self.export_date: date | None = None
         self.parameters_seen = False
         self.student_count = 0
+        self.structures_count = 0
         self.root = None
+        self.fed = 0  # UTF-8 bytes fed to the parser
+        self.feed_start = 0  # ... before the last feed
+        self.open_records = 0  # records started and not ended (nested ones count too)
+        self.record_since = 0  # `feed_start` when the outermost open record started
         # One tuple per ELEVE: (line, ELEVE_ID, *values in FIELDS order), see rules.py.
         self.rows: list[tuple] = []
         self.divisions: dict[str, str] = {}  # ELEVE_ID -> class
@@ -88,7 +106,8 @@ class _Reader:
         stream = Utf8Stream(source, head, codec, bom)
         parser = etree.XMLPullParser(
             events=("start", "end"),
-            tag=("BEE_ELEVES", "PARAMETRES", "ELEVE", "STRUCTURES_ELEVE"),
+            # "{*}": the root is found even with a namespace (then refused as NOT_SIECLE).
+            tag=("{*}BEE_ELEVES", "PARAMETRES", "ELEVE", "STRUCTURES_ELEVE"),
             # No entity, DTD or network access (a DOCTYPE never even reaches here).
             resolve_entities=False,
             load_dtd=False,
@@ -103,6 +122,8 @@ class _Reader:
         reported = 0
         while True:
             data, eof = stream.read()
+            self.feed_start = self.fed
+            self.fed += len(data)
             try:
                 if data:
                     parser.feed(data)
@@ -124,43 +145,75 @@ class _Reader:
 
     def _handle(self, events) -> None:
         for event, element in events:
-            if event == "start":
-                if self.root is None:
-                    self.root = element.getroottree().getroot()
-                    if self.root.tag != "BEE_ELEVES":
-                        raise invalid(NOT_SIECLE)
+            if self.root is None:  # the first event is the root's start
+                self.root = element.getroottree().getroot()
+                if self.root.tag != "BEE_ELEVES":
+                    raise invalid(NOT_SIECLE)
+            parent = element.getparent()
+            if parent is None:
                 continue
             tag = element.tag
-            parent = element.getparent()
-            parent_tag = parent.tag if parent is not None else None
+            if _RECORDS.get(tag) != parent.tag:
+                continue  # a nested BEE_ELEVES, an ELEVE out of ELEVES...
+            if event == "start":
+                if not self.open_records:
+                    self.record_since = self.feed_start
+                self.open_records += 1
+                continue
+            self.open_records -= 1
             if tag == "ELEVE":
-                if parent_tag == "ELEVES":
-                    self._eleve(element)
+                self._eleve(element)
             elif tag == "STRUCTURES_ELEVE":
-                if parent_tag == "STRUCTURES":
-                    self._structures(element)
-            elif tag == "PARAMETRES" and parent_tag == "BEE_ELEVES":
+                self._structures(element)
+            else:
                 self._parameters(element)
 
     def _prune(self) -> None:
-        """Drop what was read: memory follows the number of students, not the XML size.
+        """Drop what was read: memory follows the number of students, not the XML's shape.
 
-        Called between two feeds, once every event so far has been handled. At the top
-        three levels (BEE_ELEVES, DONNEES, sections such as ELEVES or OPTIONS) every
-        child but the last, which the parser may still be filling, is complete: deleting
-        them is safe, and also frees sections the reader never looks at.
+        Called between two feeds, once every event so far has been handled. Walks down
+        the last-child chain from the root: the elements still open are a prefix of it,
+        so at each level every child but the last is complete and handled, and deleting
+        it is safe (this also frees what the reader never looks at, however wide or deep).
+        The walk stops at a record (ELEVE, STRUCTURES_ELEVE, PARAMETRES), whose children
+        are read at its end: it is kept whole, and refused if it stays open past
+        MAX_RECORD_BYTES. What is left is one record, a chain no longer than libxml2's
+        depth limit (256) with at most MAX_PATH_TEXT of text, and one chunk's worth of
+        new nodes.
         """
         node = self.root
-        for _level in range(3):
-            if node is None or len(node) == 0:
-                return
-            if len(node) > 1:
+        if node is None:
+            return
+        held = 0  # characters of text on the chain
+        parent_tag = None  # never equal to _RECORDS.get(tag, "")
+        tag = node.tag
+        while True:
+            tail = node.tail
+            if tail:
+                held += len(tail)
+            if _RECORDS.get(tag, "") == parent_tag:
+                break
+            text = node.text
+            if text:
+                held += len(text)
+            count = len(node)
+            if not count:
+                break
+            if count > 1:
                 del node[:-1]
-            node = node[-1]
+            parent_tag, node = tag, node[-1]
+            tag = node.tag
+        if held > MAX_PATH_TEXT:
+            raise invalid(TOO_COMPLEX, element=tag, line=node.sourceline, limit=MAX_PATH_TEXT)
+        if self.open_records and self.fed - self.record_since > MAX_RECORD_BYTES:
+            # The outermost open record is where the walk stopped.
+            meta = {"element": tag, "line": _start_line(node), "limit": MAX_RECORD_BYTES}
+            raise invalid(TOO_COMPLEX, **meta)
 
     def _parameters(self, element) -> None:
         if self.parameters_seen:
-            return
+            # Two UAJ, two export dates: which would count? A SIECLE export has one.
+            raise invalid(DUPLICATE_PARAMETRES, line=_start_line(element))
         self.parameters_seen = True
         values = _direct_texts(element, ("UAJ", "DATE_EXPORT"))
         self.file_uai = values["UAJ"].upper()
@@ -170,6 +223,9 @@ class _Reader:
 
     def _eleve(self, element) -> None:
         self.student_count += 1
+        limit = self.limits.max_students
+        if limit is not None and self.student_count > limit:
+            raise invalid(TOO_MANY_STUDENTS, limit=limit)
         values: list[str | None] = [None] * len(FIELDS)
         index_of = FIELD_INDEX.__getitem__
         # One pass over the direct children, filtered by tag in C (the ~40 others never
@@ -189,6 +245,10 @@ class _Reader:
         self.rows.append((_start_line(element), eleve_id, *values))
 
     def _structures(self, element) -> None:
+        self.structures_count += 1
+        limit = self.limits.max_students
+        if limit is not None and self.structures_count > limit:
+            raise invalid(TOO_MANY_STUDENTS, limit=limit)
         eleve_id = (element.get("ELEVE_ID") or "").strip()
         if not eleve_id or eleve_id in self.divisions:
             return

@@ -55,13 +55,19 @@ ZIP_CORRUPT = "ZIP_CORRUPT"
 ZIP_ENCRYPTED = "ZIP_ENCRYPTED"
 ZIP_XML_COUNT = "ZIP_XML_COUNT"  # zero or several .xml entries
 ZIP_TOO_LARGE = "ZIP_TOO_LARGE"  # inflated size or compression ratio over the limits
+# An element far larger than a SIECLE export's: a student (or their structures, or the
+# PARAMETRES) over MAX_RECORD_BYTES, a tag over MAX_TAG_BYTES, too much text on the open
+# path. Refused so that memory follows the number of students, not the file's shape.
+TOO_COMPLEX = "TOO_COMPLEX"
+TOO_MANY_STUDENTS = "TOO_MANY_STUDENTS"  # more ELEVE (or STRUCTURES_ELEVE) than max_students
+DUPLICATE_PARAMETRES = "DUPLICATE_PARAMETRES"  # a second PARAMETRES: which UAJ would count?
 
 MiB = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class ReaderLimits:
-    """Size limits; `None` means no limit.
+    """Size and count limits; `None` means no limit.
 
     The web passes its settings (SIECLE_MAX_*); the command line passes
     `max_upload_bytes=None` and keeps the inflation limits.
@@ -75,6 +81,10 @@ class ReaderLimits:
     # `ratio_floor_bytes` once inflated are never refused for their ratio.
     max_ratio: int | None = 100
     ratio_floor_bytes: int = 1 * MiB
+    # One school's export: a big lycée has 2,000-4,000 students. Memory and time follow
+    # the number of students (~0.3-2 KB each), which a file of empty `<ELEVE/>` could
+    # otherwise push to millions.
+    max_students: int | None = 100_000
 
 
 class Learner(NamedTuple):

@@ -9,7 +9,7 @@ Three layers, each streaming, each refusing early:
    reports per student as INVALID_CHAR_DETECTED) and re-encoded to UTF-8 with the
    declaration rewritten to say so; the prolog is checked before the parser sees it,
    so a DOCTYPE (entity declarations, external entities, billion laughs) never
-   reaches libxml2.
+   reaches libxml2, nor a root other than BEE_ELEVES, nor a tag over MAX_TAG_BYTES.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from .records import (
     ENCODING_NOT_SUPPORTED,
     GZIP,
     INVALID_FILE,
+    NOT_SIECLE,
     NOT_XML,
     PAYLOAD_TOO_LARGE,
+    TOO_COMPLEX,
     ZIP_CORRUPT,
     ZIP_ENCRYPTED,
     ZIP_TOO_LARGE,
@@ -40,6 +42,11 @@ from .records import (
 CHUNK = 64 * 1024
 # Real prologs are one line. Past this, the document is refused rather than buffered.
 PROLOG_LIMIT = 64 * 1024
+# The most UTF-8 bytes between two "<". A start tag holds no "<" (attribute values cannot),
+# and libxml2 buffers it whole then builds every attribute at once (~300 bytes each): a
+# 20 MB tag costs gigabytes. Real tags and texts are well under 1 KB.
+MAX_TAG_BYTES = 256 * 1024
+ROOT_TAG = "BEE_ELEVES"
 
 # Normalised label (lower case, "_" and " " as "-") -> (Python codec, label we report).
 _ENCODINGS = {}
@@ -303,6 +310,23 @@ def _check_prolog(text: str) -> int | None:
             return position
 
 
+def _check_root(text: str, position: int, eof: bool) -> bool:
+    """Whether the root element starting at `position` is known to be BEE_ELEVES.
+
+    False when more text is needed; another root is refused here, before libxml2 builds
+    a tree the reader would not prune (it prunes from the BEE_ELEVES it is told about).
+    A name cut by the end of the file goes to the parser, which reports it.
+    """
+    name = text[position + 1 : position + len(ROOT_TAG) + 2]
+    if len(name) <= len(ROOT_TAG):
+        if not ROOT_TAG.startswith(name):
+            raise invalid(NOT_SIECLE)
+        return eof
+    if not name.startswith(ROOT_TAG) or name[-1] not in " \t\r\n/>":
+        raise invalid(NOT_SIECLE)
+    return True
+
+
 class Utf8Stream:
     """XML bytes in a supported encoding -> UTF-8 bytes with a checked prolog."""
 
@@ -312,6 +336,7 @@ class Utf8Stream:
         self._decoder = codecs.getincrementaldecoder(codec)(errors="replace")
         self._skip = skip  # BOM bytes
         self._prolog: str | None = ""  # text held until the root element shows up
+        self._since_tag = 0  # UTF-8 bytes since the last "<"
 
     def read(self) -> tuple[bytes, bool]:
         """The next chunk of UTF-8, and whether the source is exhausted."""
@@ -326,6 +351,8 @@ class Utf8Stream:
         if self._prolog is not None:
             text = self._prolog + text
             root = _check_prolog(text)
+            if root is not None and not _check_root(text, root, eof):
+                root = None
             if root is None:
                 if eof:
                     raise invalid(NOT_XML)
@@ -338,4 +365,16 @@ class Utf8Stream:
                 close = text.index("?>")
                 declaration = _TEXT_ENCODING_ATTR.sub(r'\1"UTF-8"', text[:close], count=1)
                 text = declaration + text[close:]
-        return text.encode("utf-8"), eof
+        data = text.encode("utf-8")
+        # Two C searches per chunk. Within one chunk (at most 3 x CHUNK once in UTF-8, plus
+        # the prolog held before the root) no run can pass MAX_TAG_BYTES: only across.
+        first = data.find(b"<")
+        if first < 0:
+            self._since_tag += len(data)
+        else:
+            if self._since_tag + first > MAX_TAG_BYTES:
+                raise invalid(TOO_COMPLEX, limit=MAX_TAG_BYTES)
+            self._since_tag = len(data) - data.rfind(b"<") - 1
+        if self._since_tag > MAX_TAG_BYTES:
+            raise invalid(TOO_COMPLEX, limit=MAX_TAG_BYTES)
+        return data, eof

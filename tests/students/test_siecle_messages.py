@@ -106,3 +106,32 @@ def test_skip_reasons_have_labels():
     with translation.override("fr"):
         assert render_skip_reason("NO_DIVISION") == "sans classe"
         assert render_skip_reason("ELSE") == "ELSE"
+
+
+def test_structural_refusals_say_what_is_wrong_in_french():
+    generic = french("INVALID_FILE", {})
+    too_complex = french("INVALID_FILE", {"reason": "TOO_COMPLEX", "element": "ELEVE", "line": 6})
+    too_many = french("INVALID_FILE", {"reason": "TOO_MANY_STUDENTS", "limit": 100_000})
+    duplicate = french("INVALID_FILE", {"reason": "DUPLICATE_PARAMETRES", "line": 4})
+
+    assert too_complex == (
+        f"{generic} L'un des éléments du fichier est bien plus volumineux que dans un "
+        "export SIECLE."
+    )
+    assert too_many == (
+        f"{generic} Le fichier contient plus de 100\xa0000 élèves : ce n'est pas l'export "
+        "d'un seul établissement."
+    )
+    assert duplicate == (
+        f"{generic} Le fichier contient plusieurs sections PARAMETRES (ligne 4), alors "
+        "qu'un export SIECLE n'en a qu'une."
+    )
+
+
+def test_structural_refusals_in_english():
+    assert english("INVALID_FILE", {"reason": "TOO_MANY_STUDENTS", "limit": 100_000}).endswith(
+        "The file holds more than 100,000 students: it is not the export of a single school."
+    )
+    assert english("INVALID_FILE", {"reason": "TOO_COMPLEX"}).endswith(
+        "One of the file's elements is far larger than in a SIECLE export."
+    )
