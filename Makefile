@@ -59,11 +59,14 @@ messages: install
 	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=node_modules --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
-# After changing the dependency ranges in pyproject.toml.
+# After changing the dependency ranges in pyproject.toml: resolve them afresh in a scratch
+# venv and pin what was installed.
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet --disable-pip-version-check ".[dev]"
-	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^pixorga' > requirements.lock
+	.venv-lock/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > .venv-lock/requirements.in
+	.venv-lock/bin/pip install --quiet --disable-pip-version-check -r .venv-lock/requirements.in
+	.venv-lock/bin/pip freeze > requirements.lock
 	rm -rf .venv-lock
 
 # Figures, not assertions: the SIECLE reader alone, then the whole import on PostgreSQL.
