@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Test services; override on the command line or in the environment.
+# Test services; override on the command line or in the environment. The tests empty
+# their Redis database between tests (cache and broker): never point them at one in use.
 TEST_DATABASE_URL ?= postgres://pixorga:pixorga@127.0.0.1:5432/pixorga
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
 .PHONY: install run test lint messages lock worker benchmarks clean
 

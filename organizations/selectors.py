@@ -1,6 +1,6 @@
 """Reads on organisations and memberships."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 
@@ -8,11 +8,13 @@ from .models import Membership
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
-    """The person's active memberships, with their organisations, oldest first."""
+    """The person's active memberships, with their organisations: open organisations
+    first (the default current one is never a closed space when an open one exists),
+    then oldest first."""
     return (
         Membership.objects.filter(user=user, disabled_at__isnull=True)
         .select_related("organization")
-        .order_by("created_at", "id")
+        .order_by(F("organization__archived_at").asc(nulls_first=True), "created_at", "id")
     )
 
 

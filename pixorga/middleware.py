@@ -13,7 +13,8 @@ class RequestBodyLimitMiddleware:
     CSRF check does, for every POST, signed in or not), and a form checks a file's size
     only once it is all there. Declared sizes are refused here; a body without a
     Content-Length (chunked) is not read by Django at all. Behind a reverse proxy, set its
-    own body limit (e.g. nginx `client_max_body_size`) to the same figure.
+    own body limit (e.g. nginx `client_max_body_size`) to the same figure. (Under ASGI,
+    Django reads the body before any middleware: there, only the proxy's limit protects.)
     """
 
     def __init__(self, get_response):
@@ -27,8 +28,7 @@ class RequestBodyLimitMiddleware:
         limit = settings.MAX_REQUEST_BODY_BYTES
         if declared > limit:
             message = render_error("PAYLOAD_TOO_LARGE", {"limit": settings.SIECLE_MAX_UPLOAD_BYTES})
-            response = render(request, "413.html", {"message": message}, status=413)
-            # The rest of the body is not read: tell the client not to reuse the connection.
-            response["Connection"] = "close"
-            return response
+            # The rest of the body is left unread; the server closes the connection (a WSGI
+            # application may not set Connection itself).
+            return render(request, "413.html", {"message": message}, status=413)
         return self.get_response(request)

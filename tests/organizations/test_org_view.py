@@ -108,3 +108,17 @@ def test_members_of_an_archived_organization_see_the_space_closed_page(
         assert response.status_code == 403
         assert "organizations/space_closed.html" in [t.name for t in response.templates]
         assert f"page of {organization.pk}" not in response.content.decode()
+
+
+def test_default_organization_is_an_open_one_when_the_oldest_is_archived(
+    client, organization, other_organization
+):
+    user = UserFactory()
+    membership_create(user=user, organization=organization)  # the oldest membership
+    membership_create(user=user, organization=other_organization)
+    organization.archived_at = timezone.now()
+    organization.save(update_fields=["archived_at"])
+    client.force_login(user)
+    response = client.get("/membre/")
+    assert response.status_code == 200
+    assert response.content.decode() == f"member page of {other_organization.pk}"

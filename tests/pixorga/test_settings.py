@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,17 +28,12 @@ print(json.dumps({
 }))
 """
 
-CONFIG_VARIABLES = (
-    "DATABASE_URL",
-    "REDIS_URL",
-    "CELERY_BROKER_URL",
-    "CELERY_TASK_ALWAYS_EAGER",
-    "SECRET_KEY",
-    "DEBUG",
-    "EMAIL_HOST",
-    "EMAIL_BACKEND",
-    "ALLOWED_HOSTS",
-    "TRUSTED_PROXY_COUNT",
+# Every variable pixorga/settings.py reads, so that the host's environment never leaks in.
+CONFIG_VARIABLES = frozenset(
+    re.findall(
+        r'env(?:_bool|_int|_list)?\(\s*"([A-Z0-9_]+)"',
+        (ROOT / "pixorga" / "settings.py").read_text(encoding="utf-8"),
+    )
 )
 
 
@@ -46,6 +42,12 @@ def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
     env.update(DJANGO_SETTINGS_MODULE="pixorga.settings", **variables)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_environment_filter_knows_the_settings_variables():
+    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SITE_URL", "SECURE_SSL_REDIRECT"} <= (
+        CONFIG_VARIABLES
     )
 
 
