@@ -78,18 +78,31 @@ def import_get(*, import_id: int) -> Import:
     )
 
 
+class ImportOrganizationClosed(PermissionDenied):
+    """The import's organisation is archived: its space, imports included, is closed."""
+
+    def __init__(self, organization: Organization) -> None:
+        self.organization = organization
+        super().__init__("organisation archived")
+
+
 def import_get_for_admin(*, user: User, import_id: int) -> tuple[Import, Membership]:
     """An import and the person's membership of its organisation, if they administer it.
 
     Http404 when there is no such import *or* the person is not an active member of its
     organisation (an outsider cannot tell an existing id from a missing one);
-    PermissionDenied for a member who is not an administrator, or when the organisation
-    does not import from SIECLE. Changes nothing (the caller may then switch to it).
+    ImportOrganizationClosed (a PermissionDenied) when that organisation is archived,
+    whatever the current one; PermissionDenied for a member who is not an administrator,
+    or when the organisation does not import from SIECLE. Changes nothing (the caller
+    may then switch to it).
     """
     import_ = import_get(import_id=import_id)
     membership = membership_get_active(user=user, organization_id=import_.organization_id)
     if membership is None:
         raise Http404
+    # The same order as org_view: a closed space is closed to all its members.
+    if import_.organization.is_archived:
+        raise ImportOrganizationClosed(import_.organization)
     if not membership.is_admin or not import_.organization.can_import_from_siecle:
         raise PermissionDenied
     return import_, membership

@@ -5,7 +5,11 @@ organisation that imports from SIECLE. A URL naming an import takes the organisa
 from the import: someone who is not an active member there gets 404, as for a missing
 id; a member who is not an administrator gets 403; only then does it become their
 current organisation (the JSON polled by the live panel only checks, never switches).
+An import of an archived organisation is refused like its space ("space closed", 403),
+whichever organisation is current: `org_view` only checks the current one.
 """
+
+from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -24,6 +28,7 @@ from . import services
 from .forms import ImportUploadForm, LearnerFilterForm
 from .models import Import
 from .selectors import (
+    ImportOrganizationClosed,
     import_get_for_admin,
     import_latest,
     import_list,
@@ -97,8 +102,37 @@ def import_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _refuse_closed_space(*, json: bool = False):
+    """An import view refuses an import of an archived organisation as `org_view` refuses
+    a closed space: the "space closed" page, or for the JSON poll a 403 with the code.
+    Raised by `_import_for_admin` before anything is changed or switched."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except ImportOrganizationClosed as closed:
+                if json:
+                    code = services.ORGANIZATION_ARCHIVED
+                    return JsonResponse(
+                        {"error": code, "message": services.error_message(code)}, status=403
+                    )
+                return render(
+                    request,
+                    "organizations/space_closed.html",
+                    {"organization": closed.organization},
+                    status=403,
+                )
+
+        return wrapped
+
+    return decorator
+
+
 def _import_for_admin(request: HttpRequest, import_id: int, *, switch: bool = True) -> Import:
-    """The import, if the person administers its organisation (404 / 403 otherwise).
+    """The import, if the person administers its organisation (404 / 403 otherwise;
+    ImportOrganizationClosed when that organisation is archived).
 
     With `switch`, the import's organisation then becomes the current one (a link to an
     import of another of the person's schools opens in that school); never before the
@@ -126,6 +160,7 @@ def _panel_context(import_: Import) -> dict:
 
 @require_GET
 @org_view()
+@_refuse_closed_space()
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     import_ = _import_for_admin(request, import_id)
     return render(request, "students/import_detail.html", _panel_context(import_))
@@ -134,6 +169,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 @never_cache
 @require_GET
 @org_view()
+@_refuse_closed_space(json=True)
 def import_state(request: HttpRequest, import_id: int) -> JsonResponse:
     """The live panel's poll: state, progress, preview, outcome, errors with sentences,
     and the panel re-rendered (`html`) so that the page and the poll show the same."""
@@ -156,6 +192,7 @@ def import_state(request: HttpRequest, import_id: int) -> JsonResponse:
 
 @require_POST
 @org_view()
+@_refuse_closed_space()
 def import_confirm_view(request: HttpRequest, import_id: int) -> HttpResponse:
     import_ = _import_for_admin(request, import_id)
     try:
@@ -167,6 +204,7 @@ def import_confirm_view(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @require_POST
 @org_view()
+@_refuse_closed_space()
 def import_cancel_view(request: HttpRequest, import_id: int) -> HttpResponse:
     import_ = _import_for_admin(request, import_id)
     try:

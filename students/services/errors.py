@@ -29,13 +29,15 @@ IMPORT_ABANDONED = "IMPORT_ABANDONED"
 FILE_MISSING = "FILE_MISSING"
 # A value longer than the column that stores it (meta: INE, names, line, field, max_length).
 FIELD_TOO_LONG = "FIELD_TOO_LONG"
+# The organisation's space was closed (archived) after the confirmation: nothing written.
+ORGANIZATION_ARCHIVED = "ORGANIZATION_ARCHIVED"
 # Refusals of an action (not stored on the import).
 IMPORT_NOT_ALLOWED = "IMPORT_NOT_ALLOWED"
 IMPORT_NOT_CONFIRMABLE = "IMPORT_NOT_CONFIRMABLE"
 IMPORT_NOT_CANCELLABLE = "IMPORT_NOT_CANCELLABLE"
 
-# What went wrong with the import's processing, not in the file: importing the same file
-# again may work, correcting it in SIECLE would not help.
+# What went wrong with the import's processing, not in the file: correcting it in SIECLE
+# would not help (importing the same file again may).
 PROCESS_ERRORS = frozenset(
     {
         IMPORT_OUTDATED,
@@ -44,6 +46,7 @@ PROCESS_ERRORS = frozenset(
         VALIDATION_FAILED,
         IMPORT_ABANDONED,
         FILE_MISSING,
+        ORGANIZATION_ARCHIVED,
     }
 )
 
@@ -63,6 +66,7 @@ MESSAGES = {
     ),
     VALIDATION_FAILED: _("Checking the file failed. Please import the file again."),
     FILE_MISSING: _("The received file could not be found. Please import the file again."),
+    ORGANIZATION_ARCHIVED: _("This school's space is closed: the import was not applied."),
     FIELD_TOO_LONG: _(
         "The student with INE %(ine)s (%(last_name)s %(first_name)s, line %(line)s) has a "
         "value too long in %(field)s: at most %(max_length)s characters."

@@ -12,7 +12,8 @@ and two processes never both take the same step. The Celery tasks
                                              itself failed) | UPLOAD_ERROR
     import_confirm    VALIDATED → IMPORTING, apply enqueued on commit (or IMPORT_OUTDATED)
     import_cancel     UPLOADED | VALIDATING | VALIDATED → CANCELLED
-    import_apply      IMPORTING → IMPORTED | IMPORT_ERROR, in one transaction
+    import_apply      claims IMPORTING (apply_started_at), then → IMPORTED | IMPORT_ERROR,
+                      in one transaction
     imports_reap_stuck, imports_resend_queued, imports_delete_abandoned_files: the
                       periodic clean-up (maintenance)
 
@@ -49,6 +50,7 @@ from .errors import (
     IMPORT_FAILED,
     IMPORT_INTERRUPTED,
     IMPORT_OUTDATED,
+    ORGANIZATION_ARCHIVED,
     VALIDATION_FAILED,
     ImportNotAllowedError,
     ImportNotCancellableError,
@@ -338,28 +340,43 @@ def import_apply(
     """Apply a confirmed import in one transaction; IMPORTED, or IMPORT_ERROR and the
     list exactly as it was.
 
+    The run first claims its import (sets `apply_started_at`, only while IMPORTING and
+    not yet claimed): a duplicate task (sent again by maintenance, redelivered) finds
+    it claimed and returns at once, rather than waiting on the organisation's lock and
+    holding a worker. A claimer that dies is reaped after ten minutes of silence
+    (imports_reap_stuck); its task delivered again does not restart it.
+
     One import applies per organisation at a time: the transaction locks the
-    organisation's row, then re-reads the import under that lock (a second run of the
-    task finds it done and returns). An import older than one already applied is
-    refused (IMPORT_OUTDATED): two confirmed imports racing end with the newest file.
-    `progress(step)` is called after each step of the writes, inside the transaction
-    (see `learners_write`); what it raises rolls the apply back.
+    organisation's row, then re-reads the import under that lock. An organisation
+    archived meanwhile gets nothing written (ORGANIZATION_ARCHIVED). An import older
+    than one already applied is refused (IMPORT_OUTDATED): two confirmed imports racing
+    end with the newest file. `progress(step)` is called after each step of the writes,
+    inside the transaction (see `learners_write`); what it raises rolls the apply back.
     """
-    import_ = Import.objects.filter(pk=import_id).first()
-    if import_ is None or import_.status != Status.IMPORTING:
-        return import_
-    # The reaper's ten minutes count from the first start, not from the confirmation: a
-    # task waiting in the queue is not stuck (maintenance sends it again after 5 minutes,
-    # see imports_resend_queued); a redelivered task does not restart them.
+    # The reaper's ten minutes count from the claim, not from the confirmation: a task
+    # waiting in the queue is not stuck (maintenance sends it again after 5 minutes, see
+    # imports_resend_queued, only while `apply_started_at` is empty).
     now = timezone.now()
-    Import.objects.filter(
+    claimed = Import.objects.filter(
         pk=import_id, status=Status.IMPORTING, apply_started_at__isnull=True
     ).update(apply_started_at=now, updated_at=now)
+    if not claimed:  # done, refused, or another run has it
+        return Import.objects.filter(pk=import_id).first()
     try:
         with transaction.atomic():
-            Organization.objects.select_for_update().only("pk").get(pk=import_.organization_id)
+            organization_id = Import.objects.values_list("organization_id", flat=True).get(
+                pk=import_id
+            )
+            organization = (
+                Organization.objects.select_for_update()
+                .only("pk", "archived_at")
+                .get(pk=organization_id)
+            )
             import_ = Import.objects.select_for_update().get(pk=import_id)
-            if import_.status != Status.IMPORTING:
+            if import_.status != Status.IMPORTING:  # reaped meanwhile
+                return import_
+            if organization.is_archived:
+                finish_locked(import_, Status.IMPORT_ERROR, [error(ORGANIZATION_ARCHIVED)])
                 return import_
             if Import.objects.filter(
                 organization_id=import_.organization_id, pk__gt=import_.pk, status=Status.IMPORTED

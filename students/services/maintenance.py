@@ -2,15 +2,17 @@
 
 An import waits for a worker in two states: UPLOADED (its validation task is queued) and
 IMPORTING before `apply_started_at` is set (its apply task is queued). It runs in two:
-VALIDATING, and IMPORTING once the apply started. The rules, each with its clock:
+VALIDATING, and IMPORTING once an apply claimed it (set `apply_started_at`: from then
+on, no other apply run touches it). The rules, each with its clock:
 
 - running with no sign of life for 10 minutes (`updated_at`: the validation commits its
   progress as it reads; the apply's time limit is below 10 minutes) → interrupted;
 - waiting for 5 minutes since its task was sent (`updated_at`, which nothing else
   touches in these states) → the task is sent again, and `updated_at` notes it. A task
   lost with the broker, or never sent, is thus replaced; a duplicate is harmless, since
-  the validation claims UPLOADED → VALIDATING and the apply re-reads its import under
-  the organisation's lock;
+  the validation claims UPLOADED → VALIDATING and the apply claims its import by setting
+  `apply_started_at`: a duplicate returns at once. Once claimed, never sent again: an
+  apply whose worker died is only reaped (the rule above);
 - still waiting 1 hour after the upload (`created_at`) or the confirmation
   (`confirmed_at`) although sent again every 5 minutes → interrupted: no worker is
   taking it, the person is told to import the file again rather than watch a panel;
@@ -56,8 +58,11 @@ def imports_reap_stuck(*, now: Any = None) -> int:
 
     A running apply holds its import's row lock: `finish` waits for it, checks the
     conditions again and finds the import IMPORTED, so a slow apply is never reaped
-    half-way. A confirmed import still in the queue is not running: it is never reaped
-    for its `updated_at` (see imports_resend_queued).
+    half-way. A claimed apply still waiting for the organisation's lock does not hold
+    its row yet, but its time limit ends it before the 10 minutes (and were it reaped
+    anyway, it re-reads the import under the lock and stops). A confirmed import still
+    in the queue is not running: it is never reaped for its `updated_at` (see
+    imports_resend_queued).
     """
     now = now or timezone.now()
     silent = Q(updated_at__lt=now - STUCK_AFTER)
@@ -82,8 +87,9 @@ def imports_resend_queued(*, now: Any = None) -> int:
     """Send again the task of an import that has been waiting for it for 5 minutes
     (UPLOADED: the validation; IMPORTING, apply not started: the apply). Returns how many.
 
-    Safe to run twice: the validation claims its import, the apply re-reads it under the
-    organisation's lock, so a duplicate does nothing. `updated_at` records the sending:
+    Safe to run twice: the validation and the apply each claim their import (the apply
+    by setting `apply_started_at`, which also stops the sending), so a duplicate
+    returns at once and does nothing. `updated_at` records the sending:
     at most one more task per import every 5 minutes.
     """
     now = now or timezone.now()

@@ -120,7 +120,7 @@ def test_import_without_progress_for_ten_minutes_is_interrupted(
     ("status", "minutes"),
     [
         (Status.VALIDATING, 9),
-        (Status.IMPORTING, 9),
+        (Status.IMPORTING, 9),  # the apply started (claimed), last sign of life 9 min ago
         (Status.VALIDATED, 60),
         (Status.UPLOADED, 60),
         (Status.IMPORTED, 60),
@@ -128,11 +128,48 @@ def test_import_without_progress_for_ten_minutes_is_interrupted(
 )
 def test_reaper_leaves_live_and_other_imports_alone(organization, run_import, status, minutes):
     import_ = run_import(organization, a_file(organization.uai), confirm=False)
-    Import.objects.filter(pk=import_.pk).update(status=status)
+    started = ago(minutes=minutes) if status == Status.IMPORTING else None
+    Import.objects.filter(pk=import_.pk).update(status=status, apply_started_at=started)
     age(import_, minutes=minutes)
     assert services.imports_reap_stuck() == 0
     import_.refresh_from_db()
     assert import_.status == status
+
+
+@pytest.mark.django_db
+def test_started_apply_is_reaped_after_ten_minutes_of_silence_not_before(
+    organization, run_import, django_capture_on_commit_callbacks
+):
+    import_ = confirm_lost(organization, run_import)
+    Import.objects.filter(pk=import_.pk).update(apply_started_at=ago(minutes=30))
+    age(import_, minutes=9)
+    assert services.imports_reap_stuck() == 0
+    age(import_, minutes=10, seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.imports_reap_stuck() == 1
+    import_.refresh_from_db()
+    assert import_.status == Status.IMPORT_ERROR
+    assert import_.errors == [{"code": "IMPORT_INTERRUPTED", "meta": {}}]
+
+
+@pytest.mark.django_db
+def test_apply_whose_worker_died_is_not_restarted_but_reaped(
+    organization, run_import, django_capture_on_commit_callbacks
+):
+    """Claimed by a worker that died: the task delivered again, or a duplicate, returns
+    at once without writing; it is never sent again; the reaper ends it."""
+    import_ = confirm_lost(organization, run_import)
+    Import.objects.filter(pk=import_.pk).update(apply_started_at=ago(minutes=6))
+    age(import_, minutes=6)
+    assert services.import_apply(import_id=import_.pk).status == Status.IMPORTING
+    assert not Learner.objects.exists()
+    assert services.imports_resend_queued() == 0
+    age(import_, minutes=11)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.imports_reap_stuck() == 1
+    import_.refresh_from_db()
+    assert import_.status == Status.IMPORT_ERROR
+    assert not Learner.objects.exists()
 
 
 @pytest.mark.django_db

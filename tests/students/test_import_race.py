@@ -33,19 +33,24 @@ def waiting_on_locks() -> int:
         return cursor.fetchone()[0]
 
 
-def apply_together(organization, import_ids: list[int]) -> dict[int, Import]:
-    results: dict[int, Import] = {}
+def apply_together(organization, import_ids: list[int]) -> list[Import]:
+    """Apply each import in its own thread, all released at once; the results in the
+    order of `import_ids` (each thread fills its own slot: none can hide another)."""
+    results: list[Import | None] = [None] * len(import_ids)
     errors: list[BaseException] = []
 
-    def apply(import_id):
+    def apply(index, import_id):
         try:
-            results[import_id] = services.import_apply(import_id=import_id)
+            results[index] = services.import_apply(import_id=import_id)
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=apply, args=(import_id,)) for import_id in import_ids]
+    threads = [
+        threading.Thread(target=apply, args=(index, import_id))
+        for index, import_id in enumerate(import_ids)
+    ]
     with transaction.atomic():
         Organization.objects.select_for_update().get(pk=organization.pk)
         for thread in threads:
@@ -57,6 +62,7 @@ def apply_together(organization, import_ids: list[int]) -> dict[int, Import]:
     for thread in threads:
         thread.join(30)
     assert not errors
+    assert all(result is not None for result in results)
     return results
 
 
@@ -75,35 +81,76 @@ def test_two_confirmed_imports_racing_end_with_the_newest_file(organization, run
     )
     newer = services.import_confirm(import_=newer, user=None, enqueue=False)
 
-    results = apply_together(organization, [older.pk, newer.pk])
+    older_result, newer_result = apply_together(organization, [older.pk, newer.pk])
 
-    assert results[newer.pk].status == Status.IMPORTED
+    assert (older_result.pk, newer_result.pk) == (older.pk, newer.pk)
+    assert newer_result.status == Status.IMPORTED
     # Whichever got the lock first, the newest file is the list.
     active = Learner.objects.filter(organization=organization, disabled=False)
     assert sorted(active.values_list("ine", flat=True)) == ["2222222222B", "3333333333C"]
     everyone = set(Learner.objects.filter(organization=organization).values_list("ine", flat=True))
-    if results[older.pk].status == Status.IMPORTED:
+    if older_result.status == Status.IMPORTED:
         # The older one went first, then the newer one: as if applied in order.
+        assert older_result.errors == []
         assert everyone == {"0000000000A", "1111111111A", "2222222222B", "3333333333C"}
     else:
         # The newer one went first: the older one is refused, not applied over it.
-        assert results[older.pk].errors == [{"code": "IMPORT_OUTDATED", "meta": {}}]
+        assert older_result.status == Status.IMPORT_ERROR
+        assert older_result.errors == [{"code": "IMPORT_OUTDATED", "meta": {}}]
         assert everyone == {"0000000000A", "2222222222B", "3333333333C"}
+    older.refresh_from_db()
+    assert older.status == older_result.status
 
 
-def test_same_import_applied_twice_at_once_applies_once(organization, run_import):
+def test_duplicate_apply_returns_at_once_while_the_first_holds_the_claim(organization, run_import):
+    """The task sent twice (maintenance, a redelivery): the copy arriving while the first
+    run is inside its transaction, holding the organisation's lock, does not wait for
+    that lock (it would hold a worker for minutes); it returns, and the import is
+    applied once."""
     import_ = run_import(
         organization, siecle_xml(organization.uai, [pupil("1111111111A")]), confirm=False
     )
     import_ = services.import_confirm(import_=import_, user=None, enqueue=False)
+    paused, release = threading.Event(), threading.Event()
+    first, duplicate, errors = [], [], []
 
-    results = apply_together(organization, [import_.pk, import_.pk])
+    def slow_down(step):
+        if step == "upserted":
+            paused.set()
+            release.wait(30)
 
+    def run(results, **kwargs):
+        try:
+            results.append(services.import_apply(import_id=import_.pk, **kwargs))
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    applying = threading.Thread(target=run, args=(first,), kwargs={"progress": slow_down})
+    applying.start()
+    try:
+        assert paused.wait(10)
+        copy = threading.Thread(target=run, args=(duplicate,))
+        copy.start()
+        # The first run is still paused, holding the lock: the copy finished without it.
+        copy.join(10)
+        assert not copy.is_alive()
+        assert not release.is_set() and applying.is_alive()
+        assert waiting_on_locks() == 0
+    finally:
+        release.set()
+        applying.join(30)
+    assert not errors
+    assert duplicate[0].status == Status.IMPORTING  # seen before the first committed
+    assert first[0].status == Status.IMPORTED
     import_.refresh_from_db()
     assert import_.status == Status.IMPORTED
     assert import_.counts["created"] == 1
-    assert all(result.status == Status.IMPORTED for result in results.values())
     assert len(learners_snapshot(organization)) == 1
+    # Delivered once more afterwards: nothing to do.
+    again = services.import_apply(import_id=import_.pk)
+    assert (again.status, again.finished_at) == (Status.IMPORTED, import_.finished_at)
 
 
 def test_imports_of_two_organisations_do_not_wait_for_each_other(

@@ -12,6 +12,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils import timezone
 
 from students import services
 from students.models import Import, Learner
@@ -213,6 +214,26 @@ def test_stored_file_gone_before_the_apply_fails_cleanly(
     assert import_.status == Status.IMPORT_ERROR
     assert codes(import_) == ["FILE_MISSING"]
     assert learners_snapshot() == before
+
+
+def test_apply_refuses_an_organization_archived_after_the_confirmation(
+    school, run_import, media_root, django_capture_on_commit_callbacks
+):
+    """The space was closed while the task waited: nothing is written into it."""
+    before = learners_snapshot()
+    import_ = run_import(school, next_file(school.uai), confirm=False)
+    import_ = services.import_confirm(import_=import_, user=None, enqueue=False)
+    school.archived_at = timezone.now()
+    school.save(update_fields=["archived_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        import_ = services.import_apply(import_id=import_.pk)
+    assert import_.status == Status.IMPORT_ERROR
+    assert codes(import_) == ["ORGANIZATION_ARCHIVED"]
+    assert services.error_message("ORGANIZATION_ARCHIVED") == (
+        "L'espace de cet établissement est fermé : l'import n'a pas été appliqué."
+    )
+    assert learners_snapshot() == before
+    assert stored_files(media_root) == []
 
 
 def test_tampered_validated_rows_are_refused(

@@ -33,13 +33,12 @@ def test_import_through_a_real_worker(
         expected = write_siecle_zip(output, students=600, uai=organization.uai, seed=3)
     client.force_login(admin_user)
 
-    started = time.monotonic()
     response = client.post(
         "/eleves/import/", {"file": SimpleUploadedFile(path.name, path.read_bytes())}
     )
-    # The request only stores the file: the worker does the rest.
+    # The request only stores the file: the worker does the rest (see the thread check
+    # at the end; speed is the benchmarks' business).
     assert response.status_code == 302
-    assert time.monotonic() - started < 5
     import_ = Import.objects.get()
 
     state = wait_for(client, import_.pk, {"VALIDATED", "VALIDATION_ERROR", "IMPORT_ERROR"})
