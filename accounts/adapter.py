@@ -58,11 +58,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
         user = context.get("user")
-        language = (
-            supported_or_default(user.language)
-            if isinstance(user, User)
-            else supported_or_default(translation.get_language())
-        )
+        if not isinstance(user, User):
+            # Some mails ("unknown account", "account already exists") carry no user: the
+            # address may still belong to someone, who reads in the language they chose.
+            user = User.objects.filter(email__iexact=email).only("language").first()
+        language = supported_or_default(user.language if user else translation.get_language())
         ctx = {
             "request": request,
             "email": email,

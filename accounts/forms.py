@@ -6,6 +6,7 @@ French State design system asks (a placeholder disappears while typing and is no
 
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from .language import NATIVE_NAMES
@@ -78,3 +79,75 @@ class ProfileForm(PersonNamesForm):
             "language": user.language,
         }
         return cls(data=data, initial=initial)
+
+
+# --- Back office ----------------------------------------------------------------------
+
+
+class OptionalUsernameField(auth_forms.UsernameField):
+    """Django's UsernameField assumes every user has an identifier (`len(None)` fails on
+    an empty one); ours may be empty, stored as NULL."""
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)
+        if not value:
+            return None
+        return super().to_python(value)
+
+
+class UserAdminFormMixin:
+    """E-mail and identifier both optional, at least one, each unique whatever its case.
+
+    The rules are reported on the fields: a field in error is left out of the model's
+    constraint checks, so staff read one plain sentence, not "Constraint … is violated"
+    (nor a 500 from the database)."""
+
+    def clean_email(self) -> str | None:
+        email = (self.cleaned_data.get("email") or "").strip()
+        if not email:
+            return None
+        email = User.objects.normalize_email(email)
+        if self._taken(email__iexact=email):
+            raise forms.ValidationError(
+                _("A user with that e-mail address already exists."), code="unique"
+            )
+        return email
+
+    def clean_username(self) -> str | None:
+        username = (self.cleaned_data.get("username") or "").strip() or None
+        if username and self._taken(username__iexact=username):
+            raise forms.ValidationError(
+                _("A user with that identifier already exists."), code="unique"
+            )
+        return username
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            not cleaned_data.get("email")
+            and not cleaned_data.get("username")
+            and "email" not in self.errors
+            and "username" not in self.errors
+        ):
+            message = _("Enter an e-mail address, an identifier, or both.")
+            self.add_error("email", forms.ValidationError(message, code="email_or_username"))
+        return cleaned_data
+
+    def _taken(self, **lookup) -> bool:
+        others = User.objects.filter(**lookup)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        return others.exists()
+
+
+class UserAdminChangeForm(UserAdminFormMixin, auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User
+        field_classes = {"username": OptionalUsernameField}
+
+
+class UserAdminCreationForm(UserAdminFormMixin, auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "username")
+        field_classes = {"username": OptionalUsernameField}

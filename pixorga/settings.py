@@ -210,13 +210,21 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pix Orga] "
 # (`key`: the e-mail or identifier typed, see AccountAdapter) and per user are strict.
 # The cache is Redis when REDIS_URL is set, so the counts are shared by every process.
 ACCOUNT_RATE_LIMITS = {
-    # Every POST of the sign-in form. A class signs in within a minute or two, with
-    # retries: 120 a minute per IP (allauth's default, 30, would stop the 31st pupil).
-    "login": "120/m/ip",
-    # Wrong passwords. Per account: 5 in 5 minutes, whatever the IP (guessing one
-    # account's password is stopped). Per IP: a class where everyone mistypes once fits
-    # in 60 a minute; 500 an hour caps password spraying from one address.
-    "login_failed": "60/m/ip,500/h/ip,5/5m/key",
+    # Every POST of the sign-in form. Two classes sign in within a minute or two, with
+    # retries (allauth's default, 30, would stop the 31st pupil). Above the per-IP
+    # "login_failed" figure below, or a flood of sign-ins from one address would lock the
+    # school out through this limit instead.
+    "login": "600/m/ip",
+    # Wrong passwords. Per account: 5 in 5 minutes, whatever the IP: guessing one
+    # account's password is stopped, and so is password spraying (a few passwords tried
+    # on many accounts), one account at a time.
+    # Per IP, a trade-off: allauth checks this budget before the password, so once it is
+    # spent every sign-in from that IP is refused, right passwords included. A school of
+    # up to ~2,000 pupils sits behind one address, and one pupil's script must not lock
+    # it out, nor two classes mistyping at once: the per-IP figures are only a ceiling
+    # against a flood from one address (300 a minute, 3,000 an hour), not the defence of
+    # an account, which is the per-account limit.
+    "login_failed": "300/m/ip,3000/h/ip,5/5m/key",
     # Sign-ups, counted on every POST (a form sent back with an error counts): 35 pupils
     # with two or three tries each, and the next class in the same hour: 300 an hour.
     "signup": "300/h/ip",
@@ -290,7 +298,8 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = 30
+    # Per socket operation; the send_email task's time limits are set well above it.
+    EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Pix Orga <ne-pas-repondre@pix.example>")

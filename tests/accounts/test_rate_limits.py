@@ -40,8 +40,8 @@ def test_a_class_of_35_signs_up_from_one_school_ip():
     assert User.objects.filter(email__startswith="eleve").count() == 35
 
 
-def test_a_class_of_35_signs_in_from_one_ip_even_if_everyone_mistypes_once():
-    users = [UserFactory() for _ in range(35)]
+def test_two_classes_sign_in_from_one_ip_even_if_everyone_mistypes_once():
+    users = [UserFactory() for _ in range(70)]
     for user in users:
         client = Client()
         sign_in(client, user.email, "wrong password")
@@ -82,6 +82,31 @@ def test_a_locked_account_does_not_lock_its_classmates():
     client = Client()
     sign_in(client, classmate.email, PASSWORD)
     assert is_signed_in(client)
+
+
+def test_wrong_passwords_from_one_ip_have_a_ceiling(settings):
+    # The real figure is in the thousands; a small one proves the per-IP limit exists.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/m/ip"}
+    users = [UserFactory() for _ in range(4)]
+    for user in users[:3]:
+        assert TOO_MANY not in sign_in(Client(), user.email, "wrong").content.decode()
+    client = Client()
+    assert TOO_MANY in sign_in(client, users[3].email, PASSWORD).content.decode()
+    assert not is_signed_in(client)
+    # Another address is not concerned.
+    client = Client()
+    sign_in(client, users[3].email, PASSWORD, ip="203.0.113.7")
+    assert is_signed_in(client)
+
+
+def test_per_ip_limits_leave_room_for_a_whole_school(settings):
+    # A school of up to ~2,000 pupils behind one address: one pupil's script spending
+    # the per-IP budget would refuse every right password (see settings.py).
+    for action in ("login", "login_failed"):
+        for rate in settings.ACCOUNT_RATE_LIMITS[action].split(","):
+            amount, _duration, per = rate.split("/")
+            if per == "ip":
+                assert int(amount) >= 300, f"{action}: {rate}"
 
 
 def test_password_reset_e_mails_to_one_address_are_limited():
