@@ -8,7 +8,7 @@ value falls back to their first organisation, never to someone else's.
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from .models import Membership, Organization
+from .models import Membership
 from .selectors import membership_get_active, membership_list_for_user
 
 SESSION_KEY = "current_organization_id"
@@ -42,9 +42,3 @@ def switch_organization(request: HttpRequest, organization_id: int) -> Membershi
     request.session[SESSION_KEY] = membership.organization_id
     request._current_membership = membership
     return membership
-
-
-def membership_for_object(request: HttpRequest, organization: Organization) -> Membership:
-    """For URLs that name an object (a campaign, an import): the object's organisation
-    becomes current if the person is an active member of it; PermissionDenied otherwise."""
-    return switch_organization(request, organization.pk)

@@ -2,14 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
-from organizations.models import Membership, Organization
-from organizations.selectors import membership_get_active
+from organizations.models import Organization
 
 from .models import Import, Learner
 from .normalize import normalize_search
@@ -70,42 +66,22 @@ def import_list(*, organization: Organization, limit: int = 50) -> QuerySet[Impo
     )
 
 
-def import_get(*, import_id: int) -> Import:
-    """An import by id (404 when there is none); the caller checks the person may see it."""
+def import_get(*, organization: Organization, import_id: int) -> Import:
+    """An import of this organisation by id (404 when there is none)."""
     return get_object_or_404(
         Import.objects.select_related("organization", "created_by", "confirmed_by"),
+        organization=organization,
         pk=import_id,
     )
 
 
-class ImportOrganizationClosed(PermissionDenied):
-    """The import's organisation is archived: its space, imports included, is closed."""
+def import_organization(*, import_id: int, **_kwargs) -> Organization:
+    """The organisation of the import a URL names (404 when there is none).
 
-    def __init__(self, organization: Organization) -> None:
-        self.organization = organization
-        super().__init__("organisation archived")
-
-
-def import_get_for_admin(*, user: User, import_id: int) -> tuple[Import, Membership]:
-    """An import and the person's membership of its organisation, if they administer it.
-
-    Http404 when there is no such import *or* the person is not an active member of its
-    organisation (an outsider cannot tell an existing id from a missing one);
-    ImportOrganizationClosed (a PermissionDenied) when that organisation is archived,
-    whatever the current one; PermissionDenied for a member who is not an administrator,
-    or when the organisation does not import from SIECLE. Changes nothing (the caller
-    may then switch to it).
+    `org_view(organization_from=import_organization)` then applies every rule of the
+    space (membership, closed space, role) to that organisation, whatever the current one.
     """
-    import_ = import_get(import_id=import_id)
-    membership = membership_get_active(user=user, organization_id=import_.organization_id)
-    if membership is None:
-        raise Http404
-    # The same order as org_view: a closed space is closed to all its members.
-    if import_.organization.is_archived:
-        raise ImportOrganizationClosed(import_.organization)
-    if not membership.is_admin or not import_.organization.can_import_from_siecle:
-        raise PermissionDenied
-    return import_, membership
+    return get_object_or_404(Organization.objects.all(), imports__pk=import_id)
 
 
 def import_latest(*, organization: Organization) -> Import | None:

@@ -2,16 +2,14 @@
 
 Every view goes through `org_view`. The import pages are for administrators of an
 organisation that imports from SIECLE. A URL naming an import takes the organisation
-from the import: someone who is not an active member there gets 404, as for a missing
-id; a member who is not an administrator gets 403; only then does it become their
-current organisation (the JSON polled by the live panel only checks, never switches).
-An import of an archived organisation is refused like its space ("space closed", 403),
-whichever organisation is current: `org_view` only checks the current one.
+from the import (`organization_from=import_organization`): someone who is not an active
+member there gets 404, as for a missing id; a closed space, the "space closed" page; a
+member who is not an administrator, 403; only then does it become their current
+organisation (the JSON polled by the live panel only checks, never switches).
 """
 
-from functools import wraps
-
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,17 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations.current import membership_for_object
 from organizations.permissions import org_view
 
 from . import services
 from .forms import ImportUploadForm, LearnerFilterForm
 from .models import Import
 from .selectors import (
-    ImportOrganizationClosed,
-    import_get_for_admin,
+    import_get,
     import_latest,
     import_list,
+    import_organization,
     learner_divisions,
     learner_list,
 )
@@ -102,48 +99,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _refuse_closed_space(*, json: bool = False):
-    """An import view refuses an import of an archived organisation as `org_view` refuses
-    a closed space: the "space closed" page, or for the JSON poll a 403 with the code.
-    Raised by `_import_for_admin` before anything is changed or switched."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            try:
-                return view(request, *args, **kwargs)
-            except ImportOrganizationClosed as closed:
-                if json:
-                    code = services.ORGANIZATION_ARCHIVED
-                    return JsonResponse(
-                        {"error": code, "message": services.error_message(code)}, status=403
-                    )
-                return render(
-                    request,
-                    "organizations/space_closed.html",
-                    {"organization": closed.organization},
-                    status=403,
-                )
-
-        return wrapped
-
-    return decorator
-
-
-def _import_for_admin(request: HttpRequest, import_id: int, *, switch: bool = True) -> Import:
-    """The import, if the person administers its organisation (404 / 403 otherwise;
-    ImportOrganizationClosed when that organisation is archived).
-
-    With `switch`, the import's organisation then becomes the current one (a link to an
-    import of another of the person's schools opens in that school); never before the
-    checks, so a refused link leaves the session as it was.
-    """
-    import_, membership = import_get_for_admin(user=request.user, import_id=import_id)
-    if switch:
-        membership = membership_for_object(request, import_.organization)
-    request.membership = membership
-    request.organization = membership.organization
-    return import_
+def _import_for_admin(request: HttpRequest, import_id: int) -> Import:
+    """The import the URL names; `org_view` has checked its organisation and the role."""
+    if not request.organization.can_import_from_siecle:
+        raise PermissionDenied
+    return import_get(organization=request.organization, import_id=import_id)
 
 
 def _panel_context(import_: Import) -> dict:
@@ -159,8 +119,7 @@ def _panel_context(import_: Import) -> dict:
 
 
 @require_GET
-@org_view()
-@_refuse_closed_space()
+@org_view(role="ADMIN", organization_from=import_organization)
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     import_ = _import_for_admin(request, import_id)
     return render(request, "students/import_detail.html", _panel_context(import_))
@@ -168,12 +127,11 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @never_cache
 @require_GET
-@org_view()
-@_refuse_closed_space(json=True)
+@org_view(role="ADMIN", organization_from=import_organization, switch=False, as_json=True)
 def import_state(request: HttpRequest, import_id: int) -> JsonResponse:
     """The live panel's poll: state, progress, preview, outcome, errors with sentences,
     and the panel re-rendered (`html`) so that the page and the poll show the same."""
-    import_ = _import_for_admin(request, import_id, switch=False)
+    import_ = _import_for_admin(request, import_id)
     context = _panel_context(import_)
     return JsonResponse(
         {
@@ -191,8 +149,7 @@ def import_state(request: HttpRequest, import_id: int) -> JsonResponse:
 
 
 @require_POST
-@org_view()
-@_refuse_closed_space()
+@org_view(role="ADMIN", organization_from=import_organization)
 def import_confirm_view(request: HttpRequest, import_id: int) -> HttpResponse:
     import_ = _import_for_admin(request, import_id)
     try:
@@ -203,8 +160,7 @@ def import_confirm_view(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @require_POST
-@org_view()
-@_refuse_closed_space()
+@org_view(role="ADMIN", organization_from=import_organization)
 def import_cancel_view(request: HttpRequest, import_id: int) -> HttpResponse:
     import_ = _import_for_admin(request, import_id)
     try:

@@ -122,3 +122,61 @@ def test_default_organization_is_an_open_one_when_the_oldest_is_archived(
     response = client.get("/membre/")
     assert response.status_code == 200
     assert response.content.decode() == f"member page of {other_organization.pk}"
+
+
+def test_object_url_is_not_found_for_an_outsider_as_for_a_missing_object(
+    client, organization, outsider_user
+):
+    client.force_login(outsider_user)
+    assert client.get(f"/objet/{organization.pk}/").status_code == 404
+    assert client.get(f"/objet/{organization.pk}/etat.json").status_code == 404
+    assert client.get("/objet/999999/").status_code == 404
+
+
+def test_object_url_refuses_a_member_without_the_role_and_leaves_the_session(
+    client, organization, other_organization
+):
+    user = UserFactory()
+    membership_create(user=user, organization=other_organization, role=Membership.Role.ADMIN)
+    membership_create(user=user, organization=organization, role=Membership.Role.MEMBER)
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = other_organization.pk
+    session.save()
+    assert client.get(f"/objet/{organization.pk}/").status_code == 403
+    assert client.session[SESSION_KEY] == other_organization.pk
+
+
+def test_object_url_switches_to_the_objects_organization_once_allowed(
+    client, organization, other_organization
+):
+    user = UserFactory()
+    membership_create(user=user, organization=other_organization, role=Membership.Role.ADMIN)
+    membership_create(user=user, organization=organization, role=Membership.Role.ADMIN)
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = other_organization.pk
+    session.save()
+
+    poll = client.get(f"/objet/{organization.pk}/etat.json")
+    assert poll.json() == {"organization": organization.pk}
+    assert client.session[SESSION_KEY] == other_organization.pk  # a poll never switches
+
+    page = client.get(f"/objet/{organization.pk}/")
+    assert page.content.decode() == f"object page of {organization.pk}"
+    assert client.session[SESSION_KEY] == organization.pk
+
+
+def test_object_url_of_an_archived_organization_shows_the_space_closed(
+    client, organization, admin_user
+):
+    organization.archived_at = timezone.now()
+    organization.save(update_fields=["archived_at"])
+    client.force_login(admin_user)
+    page = client.get(f"/objet/{organization.pk}/")
+    assert page.status_code == 403
+    assert "organizations/space_closed.html" in [t.name for t in page.templates]
+    poll = client.get(f"/objet/{organization.pk}/etat.json")
+    assert poll.status_code == 403
+    assert poll.json()["error"] == "ORGANIZATION_ARCHIVED"
+    assert organization.name in poll.json()["message"]

@@ -276,12 +276,12 @@ def test_confirmed_import_of_an_archived_school_cannot_be_cancelled_or_viewed(
     assert validated_import.apply_started_at is None
 
 
-def test_link_to_an_open_schools_import_while_working_in_a_closed_one_changes_nothing(
+def test_link_to_an_open_schools_import_while_working_in_a_closed_one_opens_it(
     client, organization, validated_import
 ):
-    """Current behaviour: `org_view` refuses the closed current space before the import's
-    organisation is looked at (the person switches with the selector, then follows the
-    link). Whatever the answer, the session and the import stay as they were."""
+    """The rules apply to the import's organisation, not to the current (closed) one:
+    the poll answers without moving the person; the page opens the import and makes its
+    school the current one."""
     person = UserFactory()
     closed_school = make_organization()
     membership_create(user=person, organization=closed_school, role=Membership.Role.ADMIN)
@@ -291,8 +291,14 @@ def test_link_to_an_open_schools_import_while_working_in_a_closed_one_changes_no
     session = client.session
     session[SESSION_KEY] = closed_school.pk
     session.save()
-    for method, url in import_urls(validated_import):
-        assert getattr(client, method)(url).status_code == 403, url
-        assert client.session[SESSION_KEY] == closed_school.pk, url
+
+    poll = client.get(f"/eleves/import/{validated_import.pk}/etat.json")
+    assert poll.status_code == 200
+    assert poll.json()["status"] == Status.VALIDATED
+    assert client.session[SESSION_KEY] == closed_school.pk
+
+    page = client.get(f"/eleves/import/{validated_import.pk}/")
+    assert page.status_code == 200
+    assert client.session[SESSION_KEY] == organization.pk
     validated_import.refresh_from_db()
     assert validated_import.status == Status.VALIDATED
