@@ -97,8 +97,3 @@ class User(AbstractUser):
         self.email = _blank_to_none(self.email)
         if self.email:
             self.email = self.__class__.objects.normalize_email(self.email)
-
-    @property
-    def display_name(self) -> str:
-        full = self.get_full_name()
-        return full or str(self)

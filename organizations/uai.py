@@ -19,11 +19,6 @@ def uai_check_letter(digits: str) -> str:
     return CHECK_LETTERS[int(digits) % 23]
 
 
-def is_valid_uai(value: str) -> bool:
-    """Strict: expects the normalised form (see `normalize_uai`)."""
-    return bool(_UAI_SHAPE.fullmatch(value)) and value[7] == uai_check_letter(value[:7])
-
-
 def validate_uai(value: str) -> None:
     if not _UAI_SHAPE.fullmatch(value or ""):
         raise ValidationError(

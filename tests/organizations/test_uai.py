@@ -2,13 +2,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from organizations.models import Organization
-from organizations.uai import is_valid_uai, normalize_uai, validate_uai
+from organizations.uai import normalize_uai, validate_uai
 from tests.factories import make_organization
 
 
 def test_reference_uai_is_valid():
-    assert is_valid_uai("0750654D")
-    validate_uai("0750654D")
+    validate_uai("0750654D")  # raises if not
 
 
 @pytest.mark.parametrize("value", ["0750654E", "0750654A", "0750655D"])
@@ -26,7 +25,8 @@ def test_wrong_length_or_shape_is_refused(value):
 
 
 def test_lower_case_is_refused_by_the_strict_check_but_normalised_on_input():
-    assert not is_valid_uai("0750654d")
+    with pytest.raises(ValidationError):
+        validate_uai("0750654d")
     assert normalize_uai("0750654d") == "0750654D"
 
 
