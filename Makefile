@@ -11,9 +11,18 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://pixorga:pixorga@127.0.0.1:5432/pixorga
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: install run test lint messages lock worker benchmarks clean
+.PHONY: install run test lint messages lock worker benchmarks clean prerequisites test-prerequisites
 
-$(STAMP): requirements.lock pyproject.toml
+# What the machine needs (Debian packages; for the tests, PostgreSQL and Redis started and
+# the role and database of TEST_DATABASE_URL), installed or started only when missing.
+prerequisites:
+	@bash scripts/prerequisites base
+
+test-prerequisites:
+	@TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_REDIS_URL='$(TEST_REDIS_URL)' \
+		bash scripts/prerequisites test
+
+$(STAMP): requirements.lock pyproject.toml | prerequisites
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $(STAMP)
@@ -25,7 +34,7 @@ compiled-messages: $(STAMP) $(wildcard locale/*/LC_MESSAGES/django.po)
 	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	touch compiled-messages
 
-run: install
+run: prerequisites install
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true \
 		$(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true \
@@ -37,7 +46,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install lint
+# Serial on purpose: the prerequisites come before the install that needs them.
+test: test-prerequisites
+	$(MAKE) --no-print-directory install lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \

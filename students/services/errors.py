@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from pixorga.errors import AppError
 from students.siecle_messages import render_error
 
 # --- Codes (part of the product's contract: never rename) ---------------------------
@@ -108,14 +109,14 @@ def errors_for_display(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, An
     ]
 
 
-class ImportActionError(Exception):
+class ImportActionError(AppError):
     """An action on an import was refused; `code` says why (see MESSAGES)."""
 
     code = IMPORT_FAILED
+    status = 409
 
     def __init__(self, meta: Mapping[str, Any] | None = None) -> None:
-        self.meta = dict(meta or {})
-        super().__init__(self.code)
+        super().__init__(meta=meta)
 
     @property
     def message(self) -> str:
