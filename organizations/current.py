@@ -39,6 +39,11 @@ def switch_organization(request: HttpRequest, organization_id: int) -> Membershi
     membership = membership_get_active(user=request.user, organization_id=organization_id)
     if membership is None:
         raise PermissionDenied
+    return make_current(request, membership)
+
+
+def make_current(request: HttpRequest, membership: Membership) -> Membership:
+    """Make an already checked active membership's organisation the current one."""
     request.session[SESSION_KEY] = membership.organization_id
     request._current_membership = membership
     return membership

@@ -1,57 +1,73 @@
-"""The single guard of every organisation-space view: `org_view`.
+"""`org_view`: the adapter between the guards (`organizations/guards.py`) and the pages.
 
-    @org_view()                 any active member of the current organisation
-    @org_view(role="ADMIN")     administrators only
-    @org_view(role="ADMIN", organization_from=import_organization)
-                                a URL naming an object: the object's organisation
+    @org_view()                    any active member of the current organisation
+    @org_view(role="ADMIN")        administrators of the current organisation
+    @org_view(get=import_get_for_admin)
+                                   a URL naming an object: the guarded lookup gets the URL's
+                                   keyword arguments, and the view receives the object in
+                                   their place — `def import_detail(request, import_)`.
+    @org_view(..., check=organization_check_can_import)
+                                   a capability of the organisation, checked last
 
-Anonymous → sign-in page; signed in but member of no organisation → 403; wrong role → 403;
-archived organisation → the "space closed" page (403).
+The adapter holds no rule of its own; it maps the guards' outcomes:
+anonymous → sign-in page; signed in but member of no organisation → 403; `Http404` → 404;
+`PermissionDenied` → 403; an `AppError` (closed space, a capability) → its page with its
+status (`template_name` when the error has one). With `as_json=True`, every refusal but the
+sign-in is `{"code", "message", "meta"}` with the same status.
 
-For a URL that names an object (an import, a campaign), `organization_from(**kwargs)`
-returns the object's organisation (Http404 if there is no such object). Every rule then
-applies to that organisation, whatever the current one: not an active member → 404 (an
-outsider cannot tell an existing id from a missing one), archived → closed, wrong role →
-403. Only once all pass does it become the current organisation (`switch=False` for
-views polled in the background, which must not move the person elsewhere).
-
-On success the view finds `request.membership` and `request.organization`.
-New rules for the whole space (terms of use…) are added here, once.
+A URL naming an object applies every rule to the object's organisation, whatever the
+current one; only once all pass does it become current (`switch=False` for the polls of a
+live panel, which must not move the person elsewhere). On success the view finds
+`request.membership` and `request.organization`.
 """
+
+from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .current import resolve_current_membership, switch_organization
+from pixorga.errors import AppError, app_error_response, error_response
+
+from .current import make_current, resolve_current_membership
+from .guards import ROLE_RANK, check_role
 from .models import Membership, Organization
-from .selectors import membership_get_active
 
-ROLE_RANK = {Membership.Role.MEMBER: 0, Membership.Role.ADMIN: 1}
-ORGANIZATION_ARCHIVED = "ORGANIZATION_ARCHIVED"
+NOT_FOUND = "NOT_FOUND"
+FORBIDDEN = "FORBIDDEN"
 
 
-def _space_closed(request, organization: Organization, *, as_json: bool):
+def _refusal(request, error: Exception, *, as_json: bool):
+    if isinstance(error, AppError):
+        if as_json:
+            return app_error_response(error)
+        context = {"error": error, "organization": getattr(error, "organization", None)}
+        template = getattr(error, "template_name", "errors/refusal.html")
+        return render(request, template, context, status=error.status)
     if as_json:
-        message = _("The Pix Orga space of %(name)s is closed.") % {"name": organization.name}
-        return JsonResponse({"error": ORGANIZATION_ARCHIVED, "message": message}, status=403)
-    return render(
-        request, "organizations/space_closed.html", {"organization": organization}, status=403
-    )
+        if isinstance(error, Http404):
+            return error_response(NOT_FOUND, _("This page does not exist."), status=404)
+        return error_response(FORBIDDEN, _("You are not allowed to do this."), status=403)
+    raise error
 
 
 def org_view(
-    role: str = Membership.Role.MEMBER,
+    role: str | None = None,
     *,
-    organization_from: Callable[..., Organization] | None = None,
+    get: Callable[..., tuple[Any, Membership]] | None = None,
+    check: Callable[[Organization], None] | None = None,
     switch: bool = True,
     as_json: bool = False,
 ):
+    if get is not None and role is not None:
+        raise ValueError("the guarded lookup decides the role: give `get` or `role`, not both")
+    role = role or Membership.Role.MEMBER
     if role not in ROLE_RANK:
         raise ValueError(f"Unknown role {role!r}")
 
@@ -60,29 +76,29 @@ def org_view(
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if organization_from is None:
-                membership = resolve_current_membership(request)
-                if membership is None:
-                    raise PermissionDenied("not a member of any organisation")
-            else:
-                organization = organization_from(**kwargs)
-                membership = membership_get_active(
-                    user=request.user, organization_id=organization.pk
-                )
-                if membership is None:
-                    raise Http404
-            if membership.organization.is_archived:
-                return _space_closed(request, membership.organization, as_json=as_json)
-            if ROLE_RANK[membership.role] < ROLE_RANK[role]:
-                raise PermissionDenied("role too low")
-            # Terms of use (CGU) check goes here, for every organisation-space view.
-            if organization_from is not None and switch:
-                switch_organization(request, membership.organization_id)
+            try:
+                if get is None:
+                    membership = resolve_current_membership(request)
+                    if membership is None:
+                        raise PermissionDenied("not a member of any organisation")
+                    check_role(membership, role)
+                    view_args = args
+                else:
+                    obj, membership = get(user=request.user, **kwargs)
+                    kwargs = {}
+                    view_args = (*args, obj)
+                if check is not None:
+                    check(membership.organization)
+            except (Http404, PermissionDenied, AppError) as error:
+                return _refusal(request, error, as_json=as_json)
+            if get is not None and switch:
+                make_current(request, membership)
             request.membership = membership
             request.organization = membership.organization
-            return view(request, *args, **kwargs)
+            return view(request, *view_args, **kwargs)
 
-        wrapped.org_view_role = role
+        # Read by the URL-walker test: every organisation-space route carries this.
+        wrapped.org_view_guard = get.__name__ if get is not None else f"current:{role}"
         return wrapped
 
     return decorator

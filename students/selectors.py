@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
 from organizations.models import Organization
 
@@ -64,24 +63,6 @@ def import_list(*, organization: Organization, limit: int = 50) -> QuerySet[Impo
         .defer("errors", "preview")
         .order_by("-created_at", "-id")[:limit]
     )
-
-
-def import_get(*, organization: Organization, import_id: int) -> Import:
-    """An import of this organisation by id (404 when there is none)."""
-    return get_object_or_404(
-        Import.objects.select_related("organization", "created_by", "confirmed_by"),
-        organization=organization,
-        pk=import_id,
-    )
-
-
-def import_organization(*, import_id: int, **_kwargs) -> Organization:
-    """The organisation of the import a URL names (404 when there is none).
-
-    `org_view(organization_from=import_organization)` then applies every rule of the
-    space (membership, closed space, role) to that organisation, whatever the current one.
-    """
-    return get_object_or_404(Organization.objects.all(), imports__pk=import_id)
 
 
 def import_latest(*, organization: Organization) -> Import | None:

@@ -1,15 +1,15 @@
 """The Élèves pages: the student list, the import page, one import and its live state.
 
 Every view goes through `org_view`. The import pages are for administrators of an
-organisation that imports from SIECLE. A URL naming an import takes the organisation
-from the import (`organization_from=import_organization`): someone who is not an active
-member there gets 404, as for a missing id; a closed space, the "space closed" page; a
-member who is not an administrator, 403; only then does it become their current
-organisation (the JSON polled by the live panel only checks, never switches).
+organisation that imports from SIECLE. A URL naming an import goes through the guarded
+lookup `import_get_for_admin` (`students/guards.py`), which hands the view the import:
+someone who is not an active member of its organisation gets 404, as for a missing id; a
+closed space, the "space closed" page; a member who is not an administrator, 403; an
+organisation that does not import, the "import unavailable" page; only then does it
+become their current organisation (the JSON polled by the live panel never switches).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -23,15 +23,9 @@ from organizations.permissions import org_view
 
 from . import services
 from .forms import ImportUploadForm, LearnerFilterForm
+from .guards import import_get_for_admin, organization_check_can_import
 from .models import Import
-from .selectors import (
-    import_get,
-    import_latest,
-    import_list,
-    import_organization,
-    learner_divisions,
-    learner_list,
-)
+from .selectors import import_latest, import_list, learner_divisions, learner_list
 
 PAGE_SIZE = 50
 
@@ -64,16 +58,10 @@ def learner_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unavailable(request: HttpRequest) -> HttpResponse:
-    return render(request, "students/import_unavailable.html", status=403)
-
-
 @require_http_methods(["GET", "POST"])
-@org_view(role="ADMIN")
+@org_view(role="ADMIN", check=organization_check_can_import)
 def import_page(request: HttpRequest) -> HttpResponse:
     organization = request.organization
-    if not organization.can_import_from_siecle:
-        return _unavailable(request)
     max_bytes = services.web_reader_limits().max_upload_bytes
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES, max_bytes=max_bytes)
@@ -99,13 +87,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _import_for_admin(request: HttpRequest, import_id: int) -> Import:
-    """The import the URL names; `org_view` has checked its organisation and the role."""
-    if not request.organization.can_import_from_siecle:
-        raise PermissionDenied
-    return import_get(organization=request.organization, import_id=import_id)
-
-
 def _panel_context(import_: Import) -> dict:
     preview = import_.preview or {}
     return {
@@ -119,19 +100,17 @@ def _panel_context(import_: Import) -> dict:
 
 
 @require_GET
-@org_view(role="ADMIN", organization_from=import_organization)
-def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
-    import_ = _import_for_admin(request, import_id)
+@org_view(get=import_get_for_admin)
+def import_detail(request: HttpRequest, import_: Import) -> HttpResponse:
     return render(request, "students/import_detail.html", _panel_context(import_))
 
 
 @never_cache
 @require_GET
-@org_view(role="ADMIN", organization_from=import_organization, switch=False, as_json=True)
-def import_state(request: HttpRequest, import_id: int) -> JsonResponse:
+@org_view(get=import_get_for_admin, switch=False, as_json=True)
+def import_state(request: HttpRequest, import_: Import) -> JsonResponse:
     """The live panel's poll: state, progress, preview, outcome, errors with sentences,
     and the panel re-rendered (`html`) so that the page and the poll show the same."""
-    import_ = _import_for_admin(request, import_id)
     context = _panel_context(import_)
     return JsonResponse(
         {
@@ -149,20 +128,18 @@ def import_state(request: HttpRequest, import_id: int) -> JsonResponse:
 
 
 @require_POST
-@org_view(role="ADMIN", organization_from=import_organization)
-def import_confirm_view(request: HttpRequest, import_id: int) -> HttpResponse:
-    import_ = _import_for_admin(request, import_id)
+@org_view(get=import_get_for_admin)
+def import_confirm_view(request: HttpRequest, import_: Import) -> HttpResponse:
     try:
         services.import_confirm(import_=import_, user=request.user)
     except services.ImportActionError as error:
         messages.error(request, error.message)
-    return redirect(reverse("students:import_detail", args=[import_id]) + "#import-panel")
+    return redirect(reverse("students:import_detail", args=[import_.pk]) + "#import-panel")
 
 
 @require_POST
-@org_view(role="ADMIN", organization_from=import_organization)
-def import_cancel_view(request: HttpRequest, import_id: int) -> HttpResponse:
-    import_ = _import_for_admin(request, import_id)
+@org_view(get=import_get_for_admin)
+def import_cancel_view(request: HttpRequest, import_: Import) -> HttpResponse:
     try:
         services.import_cancel(import_=import_, user=request.user)
     except services.ImportActionError as error:

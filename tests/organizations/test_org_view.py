@@ -178,5 +178,5 @@ def test_object_url_of_an_archived_organization_shows_the_space_closed(
     assert "organizations/space_closed.html" in [t.name for t in page.templates]
     poll = client.get(f"/objet/{organization.pk}/etat.json")
     assert poll.status_code == 403
-    assert poll.json()["error"] == "ORGANIZATION_ARCHIVED"
+    assert poll.json()["code"] == "ORGANIZATION_ARCHIVED"
     assert organization.name in poll.json()["message"]

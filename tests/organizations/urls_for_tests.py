@@ -1,16 +1,10 @@
 """Tiny views behind `org_view`, to test the guard itself."""
 
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.urls import include, path
 
-from organizations.models import Organization
+from organizations.guards import organization_get_for_admin, organization_get_for_member
 from organizations.permissions import org_view
-
-
-def organization_of_url(*, organization_id: int) -> Organization:
-    # Stands for "the organisation of the object the URL names" (an import, a campaign).
-    return get_object_or_404(Organization, pk=organization_id)
 
 
 @org_view()
@@ -23,14 +17,15 @@ def admin_page(request):
     return HttpResponse(f"admin page of {request.organization.pk}")
 
 
-@org_view(role="ADMIN", organization_from=organization_of_url)
-def object_page(request, organization_id):
-    return HttpResponse(f"object page of {request.organization.pk}")
+# The organisation stands for "the object the URL names" (an import, a campaign).
+@org_view(get=organization_get_for_admin)
+def object_page(request, organization):
+    return HttpResponse(f"object page of {organization.pk}")
 
 
-@org_view(organization_from=organization_of_url, switch=False, as_json=True)
-def object_poll(request, organization_id):
-    return JsonResponse({"organization": request.organization.pk})
+@org_view(get=organization_get_for_member, switch=False, as_json=True)
+def object_poll(request, organization):
+    return JsonResponse({"organization": organization.pk})
 
 
 urlpatterns = [

@@ -249,7 +249,7 @@ def test_import_of_an_archived_school_is_refused_while_working_in_an_open_one(
             response = getattr(client, method)(url)
             assert response.status_code == 403, url
             if url.endswith("etat.json"):
-                assert response.json()["error"] == "ORGANIZATION_ARCHIVED"
+                assert response.json()["code"] == "ORGANIZATION_ARCHIVED"
                 assert validated_import.file_name not in response.content.decode()
             else:
                 assert "organizations/space_closed.html" in [t.name for t in response.templates]
