@@ -55,7 +55,7 @@ test: test-prerequisites
 		$(BIN)/pytest $(PYTEST_ARGS)
 	@echo "SQLite smoke test (zero configuration): migrate, seed_demo, import a small file"
 	@smoke=$$(mktemp -d) && trap 'rm -rf "$$smoke"' EXIT && \
-		env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL SQLITE_PATH=$$smoke/db.sqlite3 \
+		env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true SQLITE_PATH=$$smoke/db.sqlite3 \
 			MEDIA_ROOT=$$smoke/media \
 		bash -c 'set -e; $(BIN)/python manage.py migrate --noinput -v 0 && \
 			$(BIN)/python manage.py seed_demo && $(BIN)/python manage.py seed_demo >/dev/null && \

@@ -49,11 +49,30 @@ def env_list(name: str, default: str = "") -> list[str]:
 # Local runs are DEBUG by default (as in healthchecks); production says DEBUG=false.
 DEBUG = env_bool("DEBUG", True)
 
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
-    SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-true"  # noqa: S105
+# Production never falls back on the zero-configuration defaults below: without these it
+# would run on a SQLite file, with tasks inside the web request and a cache per process,
+# and say nothing. The Dockerfile's build step (collectstatic) passes placeholder values.
+PRODUCTION_VARIABLES = {
+    "SECRET_KEY": "it signs sessions, CSRF tokens and password-reset links",
+    "ALLOWED_HOSTS": "the host names the site answers to, comma-separated",
+    "DATABASE_URL": "production runs on PostgreSQL, not on the SQLite file of the default",
+    "REDIS_URL": (
+        "the Celery broker and the shared cache; without it tasks run inside the web request "
+        "and each process counts rate limits on its own"
+    ),
+}
+if not DEBUG:
+    missing = [name for name in PRODUCTION_VARIABLES if not env(name).strip()]
+    if missing:
+        raise ImproperlyConfigured(
+            " ".join(
+                f"{name} must be set when DEBUG is false: {PRODUCTION_VARIABLES[name]}."
+                for name in missing
+            )
+        )
+
+# Only DEBUG gets here without one (see above).
+SECRET_KEY = env("SECRET_KEY") or "insecure-development-key-only-used-when-DEBUG-is-true"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -80,6 +99,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy: outside everything else but Django's
+    # own headers, so that every answer gets them (static files and error pages included).
+    "pixorga.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -117,7 +139,12 @@ TEMPLATES = [
 # https://github.com/jazzband/dj-database-url
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections, checked before each request reuses one: a connection that
+    # PostgreSQL or a proxy closed meanwhile (restart, failover, idle timeout) is replaced
+    # instead of failing the request.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -247,7 +274,13 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# https://hstspreload.org/#removal — preload is opt-in: once browsers ship the domain in
+# their preload list, they refuse plain HTTP for it and every subdomain for months, even
+# after removal. Only whoever runs the whole domain can decide that; with it off, Django's
+# reminder (security.W021) is silenced, as a decision taken.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

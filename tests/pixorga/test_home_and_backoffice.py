@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from organizations.models import Membership, Organization
@@ -42,9 +42,24 @@ def test_staff_searches_organizations_by_uai_in_back_office(
 
 
 def test_seed_demo_is_idempotent(capsys):
-    call_command("seed_demo")
-    call_command("seed_demo")
+    # pytest-django runs with DEBUG false, as production does.
+    call_command("seed_demo", allow_production=True)
+    call_command("seed_demo", "--allow-production")
     school = Organization.objects.get(uai="0750654D")
     assert Membership.objects.filter(organization=school, role="ADMIN").count() == 1
     assert User.objects.filter(is_staff=True).count() == 1
     assert "direction@college-demo.example" in capsys.readouterr().out
+
+
+def test_seed_demo_refuses_when_debug_is_false_and_creates_nothing(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match=r"DEBUG is false.*--allow-production"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    assert not Organization.objects.exists()
+
+
+def test_seed_demo_runs_without_the_flag_when_debug_is_true(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert User.objects.filter(email="staff@pix.example", is_staff=True).exists()

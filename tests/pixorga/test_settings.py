@@ -1,13 +1,12 @@
 """The settings module read in fresh processes, with chosen environments."""
 
 import json
-import os
-import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+import pytest
+
+from tests.pixorga.fresh_process import CONFIG_VARIABLES, PRODUCTION, ROOT, clean_environment
 
 PRINT_SETTINGS = """
 import json, django
@@ -25,30 +24,31 @@ print(json.dumps({
     "longest_task": settings.CELERY_LONGEST_TASK_SECONDS,
     "serializer": settings.CELERY_TASK_SERIALIZER,
     "accept": settings.CELERY_ACCEPT_CONTENT,
+    "conn_health_checks": settings.DATABASES["default"].get("CONN_HEALTH_CHECKS"),
+    "allowed_hosts": settings.ALLOWED_HOSTS,
+    "hsts_preload": settings.SECURE_HSTS_PRELOAD,
+    "silenced": getattr(settings, "SILENCED_SYSTEM_CHECKS", []),
 }))
 """
 
-# Every variable pixorga/settings.py reads, so that the host's environment never leaks in.
-CONFIG_VARIABLES = frozenset(
-    re.findall(
-        r'env(?:_bool|_int|_list)?\(\s*"([A-Z0-9_]+)"',
-        (ROOT / "pixorga" / "settings.py").read_text(encoding="utf-8"),
-    )
-)
-
 
 def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
-    env.update(DJANGO_SETTINGS_MODULE="pixorga.settings", **variables)
+    env = clean_environment(DJANGO_SETTINGS_MODULE="pixorga.settings", **variables)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
 
 
 def test_the_environment_filter_knows_the_settings_variables():
-    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SITE_URL", "SECURE_SSL_REDIRECT"} <= (
-        CONFIG_VARIABLES
-    )
+    assert {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_PRELOAD",
+    } <= CONFIG_VARIABLES
 
 
 def read_settings(**variables: str) -> dict:
@@ -84,10 +84,49 @@ def test_celery_speaks_json_and_redis_waits_longer_than_the_longest_task():
     assert values["visibility_timeout"] > values["longest_task"]
 
 
-def test_production_refuses_to_start_without_secret_key():
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_each_required_variable(missing):
+    variables = {name: value for name, value in PRODUCTION.items() if name != missing}
+    result = run_python(PRINT_SETTINGS, **variables)
+    assert result.returncode != 0
+    assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
+    assert f"{missing} must be set when DEBUG is false" in result.stderr
+    # Only the missing one is named.
+    others = set(PRODUCTION) - {missing, "DEBUG"}
+    assert not [name for name in others if f"{name} must be set" in result.stderr]
+
+
+def test_production_refuses_a_blank_variable_as_missing():
+    result = run_python(PRINT_SETTINGS, **{**PRODUCTION, "DATABASE_URL": "  "})
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set when DEBUG is false" in result.stderr
+
+
+def test_production_names_every_missing_variable_at_once():
     result = run_python(PRINT_SETTINGS, DEBUG="false")
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+        assert f"{name} must be set when DEBUG is false" in result.stderr
+
+
+def test_production_with_its_variables_runs_on_postgresql_and_redis():
+    values = read_settings(**PRODUCTION)
+    assert values["debug"] is False
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["eager"] is False
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["allowed_hosts"] == ["orga.pix.example"]
+    # A connection closed by the server meanwhile is replaced, not handed to a request.
+    assert values["conn_health_checks"] is True
+
+
+def test_hsts_preload_is_opt_in():
+    values = read_settings(**PRODUCTION)
+    assert values["hsts_preload"] is False
+    assert values["silenced"] == ["security.W021"]
+    values = read_settings(**PRODUCTION, SECURE_HSTS_PRELOAD="true")
+    assert values["hsts_preload"] is True
+    assert values["silenced"] == []
 
 
 def test_a_malformed_boolean_is_refused_with_its_name():
@@ -96,22 +135,27 @@ def test_a_malformed_boolean_is_refused_with_its_name():
     assert "DEBUG must be true or false" in result.stderr
 
 
-def test_deploy_check_is_clean_with_production_variables():
-    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
-    env.update(
-        DEBUG="false",
-        SECRET_KEY="x" * 30 + "-a-long-random-production-secret-key-0123456789",
-        ALLOWED_HOSTS="orga.pix.example",
-        SITE_URL="https://orga.pix.example",
-        TRUSTED_PROXY_COUNT="1",
-    )
-    result = subprocess.run(
+def manage_check_deploy(**variables: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env=clean_environment(**variables),
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_deploy_check_is_clean_with_production_variables():
+    result = manage_check_deploy(
+        **PRODUCTION, SITE_URL="https://orga.pix.example", TRUSTED_PROXY_COUNT="1"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_is_clean_with_hsts_preload_chosen():
+    result = manage_check_deploy(
+        **PRODUCTION, SITE_URL="https://orga.pix.example", SECURE_HSTS_PRELOAD="true"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

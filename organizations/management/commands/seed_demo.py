@@ -1,6 +1,12 @@
-"""Demo data for a first look: a staff user, a school and its administrator. Idempotent."""
+"""Demo data for a first look: a staff user, a school and its administrator. Idempotent.
 
-from django.core.management.base import BaseCommand
+The demo accounts have a published password (printed below, and in this file): on a
+production site they would be open doors, the staff one to the back office. The command
+refuses when DEBUG is false unless told `--allow-production` (tests, a demo server).
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
@@ -16,8 +22,21 @@ SCHOOL_UAI = "0750654D"
 class Command(BaseCommand):
     help = "Create (or keep) the demo staff user, school and school administrator."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even though DEBUG is false (a demo server, the tests).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "DEBUG is false: this looks like production, and the demo accounts have a "
+                "published password (the staff one opens the back office). Nothing was "
+                "created. Pass --allow-production if this really is a demo server."
+            )
         self._user(STAFF_EMAIL, "Camille", "Support", is_staff=True, is_superuser=True)
         admin = self._user(ADMIN_EMAIL, "Dominique", "Proviseur")
         school = Organization.objects.filter(uai=SCHOOL_UAI).first() or organization_create(
