@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.admin import AppErrorsAsMessages
 from organizations.audit import OnBehalfOf
+from organizations.models import Membership
 from organizations.services import user_delete, user_password_changed, user_save
 
 from .forms import UserAdminChangeForm, UserAdminCreationForm
@@ -49,12 +50,22 @@ class UserAdmin(AppErrorsAsMessages, DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "language")
     search_fields = ("email", "username", "first_name", "last_name")
     ordering = ("-date_joined",)
+    # Facts, not settings: the form would otherwise truncate date_joined to the second on
+    # every save and report it as changed.
+    readonly_fields = ("last_login", "date_joined")
 
     def get_actions(self, request):
         # Deleting goes one account at a time through user_delete (its rule, its record).
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def get_deleted_objects(self, objs, request):
+        # The memberships go with the account through user_delete, under its rule; the
+        # back office may not delete memberships one by one, which must not stop this.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(str(Membership._meta.verbose_name))
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         user_save(

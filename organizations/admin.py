@@ -10,6 +10,7 @@ students, imports and log would go with it).
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -101,6 +102,8 @@ class OrganizationAdmin(AppErrorsAsMessages, admin.ModelAdmin):
     readonly_fields = ["created_at", "archived_at", "audit_log"]
     inlines = [MembershipInline]
     actions = ["archive", "reopen"]
+    # Django 6's default; also silences its deprecation warning for Django 5's "http".
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_changeform_initial_data(self, request):
         # Most organisations are secondary schools, which manage their students.
@@ -239,10 +242,11 @@ class _IdFilter(admin.SimpleListFilter):
     target_model = None
 
     def lookups(self, request, model_admin):
+        # A filter without choices is not applied at all: the chosen value is always one.
         value = self.value()
-        if not value or not value.isdigit():
+        if not value:
             return []
-        found = self.target_model._default_manager.filter(pk=value).first()
+        found = value.isdigit() and self.target_model._default_manager.filter(pk=value).first()
         return [(value, str(found) if found else f"#{value}")]
 
     def queryset(self, request, queryset):
