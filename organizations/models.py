@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .uai import normalize_uai, validate_uai
@@ -123,3 +124,89 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+
+class AuditLog(models.Model):
+    """One state change made by a person acting for a school or for the platform (or by the
+    system): who, in which capacity, what, on which object, in which organisation, when.
+
+    Rows are written only by `organizations.audit.audit_record`, inside the transaction of
+    the change they describe, and never changed afterwards. `details` holds ids, codes and
+    counts, never names or e-mail addresses: the log outlives the people it mentions.
+
+    The log also outlives the rows it mentions: `actor` and `organization` carry no
+    database constraint and are left alone when the user or organisation is deleted, so
+    the ids stay readable; the object is a type and an id, not a foreign key.
+    """
+
+    class OnBehalfOf(models.TextChoices):
+        # The capacity in which the actor acted, not who they are: platform staff who are
+        # also a school's administrator act as STAFF in the back office, ADMIN on its pages.
+        ADMIN = "ADMIN", _("Administrator of the organisation")
+        MEMBER = "MEMBER", _("Member of the organisation")
+        STAFF = "STAFF", _("Platform staff")
+        SYSTEM = "SYSTEM", _("System (command, task)")
+
+    class Action(models.TextChoices):
+        """The stable codes (never renamed: the log is read years later). A new action is
+        added here; the field itself has no choices, so adding one needs no migration."""
+
+        ORGANIZATION_CREATED = "organization.created", _("Organisation created")
+        ORGANIZATION_CHANGED = "organization.changed", _("Organisation changed")
+        ORGANIZATION_ARCHIVED = "organization.archived", _("Organisation archived")
+        ORGANIZATION_REOPENED = "organization.reopened", _("Organisation reopened")
+        MEMBERSHIP_CREATED = "membership.created", _("Member added")
+        MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", _("Member's role changed")
+        MEMBERSHIP_REMOVED = "membership.removed", _("Member removed")
+        MEMBERSHIP_LEFT = "membership.left", _("Member left")
+        MEMBERSHIP_DISABLED = "membership.disabled", _("Membership ended")
+        USER_CREATED = "user.created", _("User created")
+        USER_CHANGED = "user.changed", _("User changed")
+        USER_PASSWORD_CHANGED = "user.password_changed", _("User's password changed")
+        USER_DELETED = "user.deleted", _("User deleted")
+        IMPORT_UPLOADED = "import.uploaded", _("Student file uploaded")
+        IMPORT_CONFIRMED = "import.confirmed", _("Student import confirmed")
+        IMPORT_CANCELLED = "import.cancelled", _("Student import cancelled")
+
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the composite indexes below start with it
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=8, choices=OnBehalfOf.choices)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the composite indexes below start with it
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.CharField(_("object type"), max_length=64, blank=True)
+    target_id = models.BigIntegerField(_("object id"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # An organisation's log, newest first (the back office, later the school's).
+            models.Index(fields=["organization", "-created_at"], name="auditlog_org_newest_idx"),
+            # What a person did, newest first.
+            models.Index(fields=["actor", "-created_at"], name="auditlog_actor_newest_idx"),
+            # The history of one object.
+            models.Index(fields=["target_type", "target_id"], name="auditlog_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.pk}"

@@ -1,7 +1,9 @@
 """Back office: platform staff look at learners and imports (they are written by imports).
 
-An import's status only changes through students.services; here everything is read-only
-except the learner's account link, which support may fix. Nothing is deleted here:
+Everything is read-only. An import's status only changes through students.services; a
+learner's linked account carries the reconciliation rules (one account per learner of a
+school, the R3x/R70/R90 refusals), so it changes only through the services that apply
+them, never by hand here. Nothing is deleted here:
 learners are disabled by imports, never deleted (their history and account link stay),
 and deleting an import would leave its stored files behind with nothing to clean them.
 """
@@ -25,12 +27,14 @@ class LearnerAdmin(admin.ModelAdmin):
     list_filter = ["disabled"]
     search_fields = ["ine", "search_name", "organization__name", "organization__uai"]
     list_select_related = ["organization", "user"]
-    autocomplete_fields = ["user"]
-    readonly_fields = [
-        field.name for field in Learner._meta.fields if field.name not in {"id", "user"}
-    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Learner._meta.fields if field.name != "id"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

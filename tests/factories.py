@@ -99,3 +99,31 @@ def make_learner(organization: Organization, **fields):
         third_name=values["third_name"],
     )
     return Learner.objects.create(organization=organization, **values)
+
+
+# --- Platform staff and the audit log ---------------------------------------------------
+
+
+def make_staff(**user_kwargs):
+    """A platform staff member with every back-office permission."""
+    return UserFactory(is_staff=True, is_superuser=True, **user_kwargs)
+
+
+def audit_rows(**filters) -> list[tuple]:
+    """The audit log as (action, actor id, on behalf of, organisation id, target type,
+    target id, details), oldest first, filtered on AuditLog fields."""
+    from organizations.models import AuditLog
+
+    return list(
+        AuditLog.objects.filter(**filters)
+        .order_by("created_at", "id")
+        .values_list(
+            "action",
+            "actor_id",
+            "on_behalf_of",
+            "organization_id",
+            "target_type",
+            "target_id",
+            "details",
+        )
+    )

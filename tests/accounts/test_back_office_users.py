@@ -123,3 +123,110 @@ def test_staff_cannot_add_an_identifier_that_exists_in_another_case(staff_client
     UserFactory(username="lea.dupont")
     response = staff_client.post(ADD_URL, add_data(username="LEA.Dupont"))
     assert "Un compte utilise déjà cet identifiant." in errors_of(response)
+
+
+# --- Audited through the services (organizations.services.users) ----------------------
+
+
+def test_a_change_is_recorded_with_field_names_and_flags_but_no_address(staff_client):
+    from organizations.models import AuditLog
+
+    teacher = UserFactory(email="prof@college.example")
+    staff = staff_client.session["_auth_user_id"]
+    data = change_data(teacher, email="nouvelle@college.example", is_staff="on")
+    staff_client.post(f"/backoffice/accounts/user/{teacher.pk}/change/", data)
+    row = AuditLog.objects.get(action="user.changed")
+    assert (str(row.actor_id), row.on_behalf_of, row.organization_id, row.target_id) == (
+        staff,
+        "STAFF",
+        None,
+        teacher.pk,
+    )
+    assert row.details == {"fields": ["email", "is_staff"], "is_staff": True}
+    assert "@" not in str(row.details)
+
+
+def test_an_unchanged_or_refused_change_is_not_recorded(staff_client):
+    from organizations.models import AuditLog
+
+    teacher = UserFactory()
+    url = f"/backoffice/accounts/user/{teacher.pk}/change/"
+    assert staff_client.post(url, change_data(teacher)).status_code == 302
+    assert staff_client.post(url, change_data(teacher, email="")).status_code == 200
+    assert not AuditLog.objects.filter(action="user.changed").exists()
+
+
+def test_adding_a_user_is_recorded(staff_client):
+    from organizations.models import AuditLog
+
+    staff_client.post(ADD_URL, add_data(email="prof@college.example"))
+    user = User.objects.get(email="prof@college.example")
+    row = AuditLog.objects.get(action="user.created")
+    assert (row.target_id, row.on_behalf_of, row.details) == (user.pk, "STAFF", {})
+
+
+def test_a_password_set_by_staff_is_recorded_and_a_refused_one_is_not(staff_client):
+    from organizations.models import AuditLog
+
+    student = UserFactory(username="lea.dupont")
+    url = f"/backoffice/accounts/user/{student.pk}/password/"
+    refused = {"set_usable_password": "true", "password1": "a", "password2": "b"}
+    assert staff_client.post(url, refused).status_code == 200
+    assert not AuditLog.objects.filter(action="user.password_changed").exists()
+    new = "another-horse-battery-staple"
+    accepted = {"set_usable_password": "true", "password1": new, "password2": new}
+    assert staff_client.post(url, accepted).status_code == 302
+    student.refresh_from_db()
+    assert student.check_password(new)
+    row = AuditLog.objects.get(action="user.password_changed")
+    assert (row.target_id, row.details) == (student.pk, {"usable_password": True})
+    assert staff_client.get(url).status_code == 200
+
+
+def test_deleting_a_user_ends_their_memberships_in_each_organization_s_log(staff_client):
+    from organizations.models import AuditLog, Membership
+    from tests.factories import make_member, make_organization
+
+    school, other_school = make_organization(), make_organization()
+    make_member(school, role=Membership.Role.ADMIN)
+    teacher = make_member(school)
+    Membership.objects.create(user=teacher, organization=other_school)
+    teacher_id = teacher.pk
+    url = f"/backoffice/accounts/user/{teacher_id}/delete/"
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert not User.objects.filter(pk=teacher_id).exists()
+    deleted = AuditLog.objects.get(action="user.deleted")
+    assert (deleted.target_id, deleted.organization_id) == (teacher_id, None)
+    assert deleted.details == {"organization_ids": sorted([school.pk, other_school.pk])}
+    removed = AuditLog.objects.filter(action="membership.removed").order_by("organization_id")
+    assert [(row.organization_id, row.details["user_id"]) for row in removed] == [
+        (school.pk, teacher_id),
+        (other_school.pk, teacher_id),
+    ]
+
+
+def test_the_last_admin_s_account_cannot_be_deleted(staff_client):
+    from organizations.models import AuditLog, Membership
+    from tests.factories import make_member, make_organization
+
+    school = make_organization()
+    head = make_member(school, role=Membership.Role.ADMIN)
+    url = f"/backoffice/accounts/user/{head.pk}/delete/"
+    assert staff_client.get(url).status_code == 200  # the confirmation page
+    response = staff_client.post(url, {"post": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/backoffice/accounts/user/{head.pk}/change/"
+    assert [str(message) for message in response.context["messages"]] == [
+        "Une organisation garde toujours au moins un administrateur : "
+        "nommez d'abord un autre administrateur."
+    ]
+    assert User.objects.filter(pk=head.pk).exists()
+    assert Membership.objects.filter(user=head, disabled_at__isnull=True).exists()
+    assert not AuditLog.objects.filter(action__in=["user.deleted", "membership.removed"])
+
+
+def test_users_cannot_be_deleted_in_bulk(staff_client):
+    teacher = UserFactory()
+    changelist = "/backoffice/accounts/user/"
+    assert "delete_selected" not in staff_client.get(changelist).content.decode()
+    staff_client.post(changelist, {"action": "delete_selected", "_selected_action": [teacher.pk]})
+    assert User.objects.filter(pk=teacher.pk).exists()

@@ -1,0 +1,173 @@
+"""The back office edits organisations through the services: each creation, change,
+archive and reopening is audited (staff as actor, on behalf of STAFF); the archived date
+and the members table are read-only, and nothing is deleted. A learner's linked account
+is read-only too."""
+
+import pytest
+
+from organizations.models import AuditLog, Membership, Organization
+from tests.factories import UserFactory, audit_rows, make_learner, make_uai
+from tests.organizations.back_office import (
+    ORGANIZATIONS,
+    membership_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def organization_data(organization=None, **changes) -> dict:
+    """The organisation form as the back office posts it, with its (read-only) inline."""
+    data = {
+        "name": "Collège Aimé Césaire",
+        "type": "SCO",
+        "uai": make_uai(1234567),
+        "official_email": "ce.1234567@ac-test.fr",
+        "is_managing_students": "on",
+        "province_code": "",
+        "documentation_url": "",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    if organization is not None:
+        data |= {
+            "name": organization.name,
+            "type": organization.type,
+            "uai": organization.uai or "",
+            "official_email": organization.official_email,
+        }
+        if not organization.is_managing_students:
+            del data["is_managing_students"]
+    data |= changes
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# --- Organisations ----------------------------------------------------------------------
+
+
+def test_staff_creates_an_organization_and_it_is_recorded(staff_client, staff):
+    response = staff_client.post(f"{ORGANIZATIONS}add/", organization_data())
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    school = Organization.objects.get(uai=make_uai(1234567))
+    assert audit_rows(organization=school) == [
+        (
+            "organization.created",
+            staff.pk,
+            "STAFF",
+            school.pk,
+            "organizations.organization",
+            school.pk,
+            {"type": "SCO", "uai": school.uai},
+        )
+    ]
+
+
+def test_staff_changes_an_organization_and_the_log_names_the_fields_only(
+    staff_client, staff, organization
+):
+    url = f"{ORGANIZATIONS}{organization.pk}/change/"
+    response = staff_client.post(
+        url,
+        organization_data(
+            organization, name="Collège Jean Moulin (rénové)", official_email="ce.new@ac-test.fr"
+        ),
+    )
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.name == "Collège Jean Moulin (rénové)"
+    row = AuditLog.objects.get(action="organization.changed")
+    assert (row.actor_id, row.on_behalf_of, row.organization_id) == (
+        staff.pk,
+        "STAFF",
+        organization.pk,
+    )
+    assert row.details == {"fields": ["name", "official_email"]}
+
+
+def test_saving_an_unchanged_organization_records_nothing(staff_client, organization):
+    url = f"{ORGANIZATIONS}{organization.pk}/change/"
+    assert staff_client.post(url, organization_data(organization)).status_code == 302
+    assert not AuditLog.objects.filter(action="organization.changed").exists()
+
+
+def test_an_invalid_organization_form_records_nothing(staff_client, organization):
+    url = f"{ORGANIZATIONS}{organization.pk}/change/"
+    response = staff_client.post(url, organization_data(organization, uai="0750654A"))
+    assert response.status_code == 200
+    assert "uai" in response.context["adminform"].form.errors
+    assert not AuditLog.objects.filter(action="organization.changed").exists()
+
+
+def test_the_archived_date_is_read_only_and_archiving_is_an_audited_action(
+    staff_client, staff, organization
+):
+    url = f"{ORGANIZATIONS}{organization.pk}/change/"
+    staff_client.post(url, organization_data(organization, archived_at_0="01/01/2026"))
+    organization.refresh_from_db()
+    assert organization.archived_at is None
+
+    staff_client.post(ORGANIZATIONS, {"action": "archive", "_selected_action": [organization.pk]})
+    organization.refresh_from_db()
+    assert organization.archived_at is not None
+    staff_client.post(ORGANIZATIONS, {"action": "archive", "_selected_action": [organization.pk]})
+    staff_client.post(ORGANIZATIONS, {"action": "reopen", "_selected_action": [organization.pk]})
+    organization.refresh_from_db()
+    assert organization.archived_at is None
+    assert [row[:3] for row in audit_rows(organization=organization, action__endswith="ed")] == [
+        ("organization.created", None, "SYSTEM"),
+        ("organization.archived", staff.pk, "STAFF"),  # archiving twice: one change
+        ("organization.reopened", staff.pk, "STAFF"),
+    ]
+
+
+def test_organizations_cannot_be_deleted_in_the_back_office(staff_client, organization):
+    assert staff_client.get(f"{ORGANIZATIONS}{organization.pk}/delete/").status_code == 403
+    staff_client.post(
+        ORGANIZATIONS, {"action": "delete_selected", "_selected_action": [organization.pk]}
+    )
+    assert Organization.objects.filter(pk=organization.pk).exists()
+
+
+def test_the_members_table_of_an_organization_is_read_only(
+    staff_client, organization, admin_user, member_user
+):
+    membership = membership_of(member_user, organization)
+    url = f"{ORGANIZATIONS}{organization.pk}/change/"
+    page = staff_client.get(url).content.decode()
+    assert member_user.email in page
+    assert 'name="memberships-0-role"' not in page
+    data = organization_data(organization) | {
+        "memberships-TOTAL_FORMS": "3",
+        "memberships-INITIAL_FORMS": "2",
+        "memberships-0-id": str(membership_of(admin_user, organization).pk),
+        "memberships-0-organization": str(organization.pk),
+        "memberships-0-role": "MEMBER",
+        "memberships-0-DELETE": "on",
+        "memberships-1-id": str(membership.pk),
+        "memberships-1-organization": str(organization.pk),
+        "memberships-1-role": "ADMIN",
+        "memberships-2-organization": str(organization.pk),
+        "memberships-2-user": str(UserFactory().pk),
+        "memberships-2-role": "ADMIN",
+    }
+    staff_client.post(url, data)
+    assert dict(
+        Membership.objects.filter(organization=organization).values_list("user_id", "role")
+    ) == {admin_user.pk: "ADMIN", member_user.pk: "MEMBER"}
+
+
+# --- Learners ---------------------------------------------------------------------------
+
+
+def test_a_learner_s_linked_account_is_read_only(staff_client, organization):
+    account = UserFactory()
+    learner = make_learner(organization, user=account)
+    url = f"/backoffice/students/learner/{learner.pk}/change/"
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert 'name="user"' not in page.content.decode()
+    response = staff_client.post(url, {"user": str(UserFactory().pk)})
+    assert response.status_code == 403
+    learner.refresh_from_db()
+    assert learner.user_id == account.pk
