@@ -269,4 +269,8 @@ def test_a_validation_whose_pool_child_is_killed_ends_validated_within_two_minut
     assert default_storage.exists(done.rows_path)
     assert 60 <= elapsed <= 120, elapsed
     assert child not in children  # the pool replaced the killed child
+    # The path taken: the broker handed the task out again, and that run took over.
+    worker_log = log.read_text()
+    assert "WorkerLostError" in worker_log
+    assert f"Validation of import {import_.pk} silent for" in worker_log
     print(f"killed child {child}: validated {elapsed:.0f} s later")
