@@ -5,6 +5,8 @@ No business logic here: imports are driven by `students.services`, reads go thro
 organisation, one learner per account in an organisation.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -111,8 +113,9 @@ class Import(models.Model):
     """One SIECLE file, from upload to outcome: the row *is* the long-running job.
 
     UPLOADED → VALIDATING → VALIDATED → (confirmed) IMPORTING → IMPORTED, or a final
-    error / CANCELLED. Every change goes through a conditional UPDATE on `status`
-    (see students.services), and `updated_at` is the heartbeat the reaper watches.
+    error / CANCELLED: `TRANSITIONS` lists every move, and every status change goes
+    through `students.services.states.import_transition`, a conditional UPDATE that
+    refuses any other. `updated_at` is the heartbeat the reaper watches.
     """
 
     class Status(models.TextChoices):
@@ -135,6 +138,30 @@ class Import(models.Model):
             Status.IMPORT_ERROR,
         }
     )
+    # Every status change an import can make, and what makes it; `None` is the row's
+    # creation. `import_transition` refuses a move this table does not list, and the state
+    # diagram of docs/architecture.md is drawn from it (`manage.py import_state_diagram`;
+    # a test checks they agree). Labels: plain words, no colon (Mermaid syntax).
+    TRANSITIONS: ClassVar[dict[tuple[str | None, str], str]] = {
+        (None, Status.UPLOADED): "upload",
+        (None, Status.UPLOAD_ERROR): "upload over the size limit",
+        (Status.UPLOADED, Status.VALIDATING): "a worker claims the check",
+        (Status.UPLOADED, Status.VALIDATION_ERROR): "no worker within 1 h",
+        (Status.UPLOADED, Status.CANCELLED): "cancelled, or abandoned for 24 h",
+        (Status.VALIDATING, Status.VALIDATING): "taken over after 60 s of silence, twice at most",
+        (Status.VALIDATING, Status.VALIDATED): "file valid, preview and rows stored",
+        (Status.VALIDATING, Status.VALIDATION_ERROR): (
+            "errors in the file, check failed, silent for 10 min, or silent after two takeovers"
+        ),
+        (Status.VALIDATING, Status.UPLOAD_ERROR): "stored file missing",
+        (Status.VALIDATING, Status.CANCELLED): "cancelled",
+        (Status.VALIDATED, Status.IMPORTING): "confirmed",
+        (Status.VALIDATED, Status.IMPORT_ERROR): "confirmed but outdated",
+        (Status.VALIDATED, Status.CANCELLED): "cancelled, or abandoned for 24 h",
+        (Status.IMPORTING, Status.IMPORTED): "applied",
+        (Status.IMPORTING, Status.IMPORT_ERROR): "apply failed, refused or interrupted",
+    }
+
     RUNNING_STATUSES = frozenset({Status.UPLOADED, Status.VALIDATING, Status.IMPORTING})
     ERROR_STATUSES = frozenset({Status.UPLOAD_ERROR, Status.VALIDATION_ERROR, Status.IMPORT_ERROR})
 
@@ -153,10 +180,19 @@ class Import(models.Model):
         verbose_name=_("imported by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # Touched by every state change and progress report: the reaper's heartbeat. While
-    # the import waits for a worker (UPLOADED, IMPORTING not started), when its task was
-    # last sent (students.services.maintenance).
+    # Touched by every state change and progress report: the reaper's heartbeat, and the
+    # validation's claim is live while it moves (students.services.maintenance).
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # When the step the import waits for (UPLOADED: the check; IMPORTING before the apply
+    # starts) was last handed over: its task sent to the broker, or run by the command
+    # line itself. Emptied when the broker refused the task: maintenance sends it again
+    # at its next run, so a broker outage loses nothing.
+    task_sent_at = models.DateTimeField(_("task sent at"), null=True, blank=True)
+    # The validation run that holds the claim: progress and the outcome are written only
+    # for this token, so a run that was taken over stops at its next write.
+    run_token = models.CharField(_("validation run"), max_length=32, blank=True)
+    # How many times a silent validation was taken over by a new run (at most two).
+    takeovers = models.PositiveSmallIntegerField(_("takeovers"), default=0)
     file_name = models.CharField(_("file name"), max_length=255)
     file_size = models.BigIntegerField(_("file size"), default=0)
     file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -215,6 +251,13 @@ class Import(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING_STATUSES
+
+    @property
+    def is_waiting_for_worker(self) -> bool:
+        """Its next step is queued and no worker has started it yet."""
+        return self.status == self.Status.UPLOADED or (
+            self.status == self.Status.IMPORTING and self.apply_started_at is None
+        )
 
     @property
     def is_error(self) -> bool:

@@ -8,7 +8,7 @@ from organizations.models import Organization
 
 from .models import Import, Learner
 from .normalize import normalize_search
-from .services.preview import natural_key
+from .ordering import natural_key
 
 SORTS = {
     "name": ("last_name", "first_name", "id"),

@@ -118,6 +118,8 @@ def import_state(request: HttpRequest, import_: Import) -> JsonResponse:
             "status": import_.status,
             "status_label": import_.get_status_display(),
             "running": import_.is_running,
+            # Queued, no worker on it yet: the panel says so (and changes when one starts).
+            "waiting": import_.is_waiting_for_worker,
             "progress": import_.progress,
             "counts": import_.counts,
             "preview": import_.preview,

@@ -1,8 +1,9 @@
 /*
  * The live panel of an import (/eleves/import/<id>/): while the import runs, poll its
- * state (…/etat.json) and update the progress bar; when the status changes, replace the
- * panel with the HTML the server rendered for the new state (the same template as the
- * page), and tell screen readers. Without JavaScript the page has a "Refresh" link.
+ * state (…/etat.json) and update the progress bar; when the status changes, or a queued
+ * step is taken by a worker (`waiting`), replace the panel with the HTML the server
+ * rendered for the new state (the same template as the page), and tell screen readers.
+ * Without JavaScript the page has a "Refresh" link.
  */
 (function () {
   "use strict";
@@ -13,6 +14,7 @@
   var url = panel.getAttribute("data-state-url");
   var announcer = document.getElementById("import-announcer");
   var status = panel.getAttribute("data-status");
+  var waiting = panel.getAttribute("data-waiting") === "true";
   var interval = 1000;
   var delay = interval;
 
@@ -21,17 +23,20 @@
   }
 
   function update(state) {
-    if (state.status !== status) {
+    if (state.status !== status || Boolean(state.waiting) !== waiting) {
       status = state.status;
+      waiting = Boolean(state.waiting);
       panel.setAttribute("data-status", status);
+      panel.setAttribute("data-waiting", waiting ? "true" : "false");
       panel.innerHTML = state.html;
       // Errors come in a role="alert" block, read out as it appears; other outcomes
-      // are announced through the polite live region.
+      // are announced through the polite live region, with the panel's own title
+      // (it may say more than the status: "confirmed and queued").
+      var title = document.getElementById("import-status-title");
       if (announcer && !(state.errors && state.errors.length)) {
-        announcer.textContent = state.status_label;
+        announcer.textContent = title ? title.textContent : state.status_label;
       }
       if (!state.running) {
-        var title = document.getElementById("import-status-title");
         if (title && !(state.errors && state.errors.length)) {
           title.focus();
         }

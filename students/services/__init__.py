@@ -1,8 +1,9 @@
 """Writes on learners and imports. Views, tasks, the command line and tests call these.
 
-The import's steps are in `imports` (how each ends in `states`), the preview in `preview`,
-the set-based writes in `apply`, the validated rows file in `rows`, the periodic clean-up
-in `maintenance`, the error codes and their sentences in `errors`.
+The import's steps are in `imports` (the check in `validation`), its state machine (the
+one way its status changes) in `states`, the preview in `preview`, the set-based writes
+in `apply`, the validated rows file in `rows`, the periodic clean-up in `maintenance`,
+the error codes and their sentences in `errors`.
 """
 
 from .apply import learners_write, learners_write_portable
@@ -30,11 +31,11 @@ from .imports import (
     import_confirm,
     import_is_outdated,
     import_upload,
-    import_validate,
-    web_reader_limits,
 )
 from .maintenance import imports_delete_abandoned_files, imports_reap_stuck, imports_resend_queued
-from .preview import import_preview, natural_key
+from .preview import import_preview
+from .states import ImportTransitionError, import_create, import_state_diagram, import_transition
+from .validation import ValidationRunning, import_validate, web_reader_limits
 
 __all__ = [
     "FIELD_TOO_LONG",
@@ -50,14 +51,19 @@ __all__ = [
     "ImportNotCancellableError",
     "ImportNotConfirmableError",
     "ImportOutdatedError",
+    "ImportTransitionError",
+    "ValidationRunning",
     "error_message",
     "errors_are_in_the_file",
     "errors_for_display",
     "import_apply",
     "import_cancel",
     "import_confirm",
+    "import_create",
     "import_is_outdated",
     "import_preview",
+    "import_state_diagram",
+    "import_transition",
     "import_upload",
     "import_validate",
     "imports_delete_abandoned_files",
@@ -65,6 +71,5 @@ __all__ = [
     "imports_resend_queued",
     "learners_write",
     "learners_write_portable",
-    "natural_key",
     "web_reader_limits",
 ]

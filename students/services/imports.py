@@ -1,15 +1,18 @@
 """The life of a SIECLE import: upload, validate, confirm or cancel, apply, clean up.
 
 An import is a row (`students.models.Import`); its status only moves through
-conditional updates (`UPDATE … WHERE status = …`), so every step is safe to run twice
-and two processes never both take the same step. The Celery tasks
+`import_transition` (students.services.states), a conditional update
+(`UPDATE … WHERE status = …`) limited to the moves `Import.TRANSITIONS` lists, so every
+step is safe to run twice and two processes never both take the same step. The Celery tasks
 (`students.tasks`) only call these functions with an id; the command line
 (`import_siecle`) calls them one after the other.
 
     import_upload     → UPLOADED, file stored, validation enqueued on commit
+                        (or UPLOAD_ERROR: over the size limit, not stored)
     import_validate   UPLOADED → VALIDATING → VALIDATED (preview + validated rows stored)
                                            → VALIDATION_ERROR (every error, or the check
                                              itself failed) | UPLOAD_ERROR
+                      (students.services.validation: a silent run is taken over)
     import_confirm    VALIDATED → IMPORTING, apply enqueued on commit (or IMPORT_OUTDATED)
     import_cancel     UPLOADED | VALIDATING | VALIDATED → CANCELLED
     import_apply      claims IMPORTING (apply_started_at), then → IMPORTED | IMPORT_ERROR,
@@ -18,7 +21,8 @@ and two processes never both take the same step. The Celery tasks
                       periodic clean-up (maintenance)
 
 Files (the upload and the validated rows) are deleted once the import is final, after
-the transaction that made it final commits.
+the transaction that made it final commits. A broker that is down when a step's task is
+sent loses nothing: the import waits, and maintenance sends the task again.
 """
 
 from __future__ import annotations
@@ -26,10 +30,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import time
 import uuid
 from collections.abc import Callable
-from datetime import date
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -42,7 +44,7 @@ from django.utils import timezone
 from accounts.models import User
 from organizations.models import Organization
 from students.models import Import
-from students.siecle import PAYLOAD_TOO_LARGE, ReaderLimits, read_siecle
+from students.siecle import PAYLOAD_TOO_LARGE
 
 from .apply import learners_write
 from .errors import (
@@ -51,32 +53,17 @@ from .errors import (
     IMPORT_INTERRUPTED,
     IMPORT_OUTDATED,
     ORGANIZATION_ARCHIVED,
-    VALIDATION_FAILED,
     ImportNotAllowedError,
     ImportNotCancellableError,
     ImportNotConfirmableError,
     ImportOutdatedError,
 )
-from .preview import import_preview
-from .rows import rows_length_errors, rows_save
-from .states import enqueue_on_commit, error, finish, finish_locked
+from .states import enqueue_on_commit, error, import_create, import_transition
 
 logger = logging.getLogger(__name__)
 
 Status = Import.Status
 UPLOAD_DIRECTORY = "siecle-imports"
-# The validation's share of the progress bar; the rest is the preview and the rows file.
-PARSE_SHARE = 90
-# At most one progress UPDATE per this many seconds (each is its own small commit).
-PROGRESS_INTERVAL = 0.5
-
-
-def web_reader_limits() -> ReaderLimits:
-    return ReaderLimits(
-        max_upload_bytes=settings.SIECLE_MAX_UPLOAD_BYTES,
-        max_inflated_bytes=settings.SIECLE_MAX_INFLATED_BYTES,
-        max_ratio=settings.SIECLE_MAX_ZIP_RATIO,
-    )
 
 
 # --- Upload ----------------------------------------------------------------------------
@@ -93,9 +80,10 @@ def import_upload(
     """Store the file through the storage API and record an UPLOADED import.
 
     The validation task is enqueued once the row is committed (`enqueue=False` for the
-    command line, which runs it itself). A file over the upload limit
-    (`SIECLE_MAX_UPLOAD_BYTES` unless `max_upload_bytes` says otherwise, `0` for none)
-    is not stored: the import is recorded as UPLOAD_ERROR.
+    command line, which runs it itself); a broker that is down leaves the import
+    UPLOADED with its file, for maintenance to send the task again. A file over the
+    upload limit (`SIECLE_MAX_UPLOAD_BYTES` unless `max_upload_bytes` says otherwise,
+    `0` for none) is not stored: the import is recorded as UPLOAD_ERROR.
     """
     if not organization.can_import_from_siecle:
         raise ImportNotAllowedError
@@ -103,19 +91,15 @@ def import_upload(
         max_upload_bytes = settings.SIECLE_MAX_UPLOAD_BYTES
     file_name = os.path.basename((uploaded_file.name or "").replace("\\", "/"))[:255]
     size = uploaded_file.size or 0
-    now = timezone.now()
     if max_upload_bytes and size > max_upload_bytes:
-        return Import.objects.create(
+        return import_create(
+            status=Status.UPLOAD_ERROR,
             organization=organization,
             created_by=user,
             file_name=file_name,
             file_size=size,
-            status=Status.UPLOAD_ERROR,
             errors=[{"code": PAYLOAD_TOO_LARGE, "meta": {"limit": max_upload_bytes, "size": size}}],
             error_count=1,
-            created_at=now,
-            updated_at=now,
-            finished_at=now,
         )
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
@@ -124,153 +108,26 @@ def import_upload(
     # Never the person's file name in the path: a random name per import.
     prefix = f"{UPLOAD_DIRECTORY}/{organization.pk}/{uuid.uuid4().hex}"
     upload_path = default_storage.save(f"{prefix}.upload", uploaded_file)
+    now = timezone.now()
     try:
-        with transaction.atomic():
-            import_ = Import.objects.create(
-                organization=organization,
-                created_by=user,
-                file_name=file_name,
-                file_size=size,
-                file_sha256=digest.hexdigest(),
-                upload_path=upload_path,
-                status=Status.UPLOADED,
-                created_at=now,
-                updated_at=now,
-            )
-            if enqueue:
-                enqueue_on_commit("validate", import_.pk)
-    except BaseException:
+        import_ = import_create(
+            status=Status.UPLOADED,
+            organization=organization,
+            created_by=user,
+            file_name=file_name,
+            file_size=size,
+            file_sha256=digest.hexdigest(),
+            upload_path=upload_path,
+            task_sent_at=now,
+        )
+    except BaseException:  # no row to point at the file: nothing would ever delete it
         default_storage.delete(upload_path)
         raise
+    # Outside the `try`: the file belongs to the saved row from now on, whatever the
+    # broker does.
+    if enqueue:
+        enqueue_on_commit("validate", import_.pk, sent_at=now)
     return import_
-
-
-# --- Validate --------------------------------------------------------------------------
-
-
-class _Stopped(Exception):  # the import left VALIDATING meanwhile: stop reading
-    pass
-
-
-Progress = Callable[[int, int | None], object]
-
-
-class _ProgressReporter:
-    """The reader's progress callback: a cheap conditional UPDATE, at most every 0.5 s.
-
-    Each UPDATE commits on its own (the validation runs outside any transaction), so
-    the live panel sees it and the reaper knows the worker is alive. When the import is
-    no longer VALIDATING (cancelled, reaped), it stops the reader. `hook`, when given,
-    is called first with what the reader reports (bytes read, total).
-    """
-
-    def __init__(self, import_id: int, start: int, end: int, hook: Progress | None = None) -> None:
-        self.import_id = import_id
-        self.start = start
-        self.end = end
-        self.hook = hook
-        self.last = time.monotonic()
-        self.reported = start
-
-    def __call__(self, done: int, total: int | None) -> None:
-        if self.hook is not None:
-            self.hook(done, total)
-        if not total:
-            return
-        now = time.monotonic()
-        if now - self.last < PROGRESS_INTERVAL:
-            return
-        self.last = now
-        self.set(self.start + (self.end - self.start) * min(done, total) // total)
-
-    def set(self, progress: int) -> None:
-        self.reported = progress
-        updated = Import.objects.filter(pk=self.import_id, status=Status.VALIDATING).update(
-            progress=progress, updated_at=timezone.now()
-        )
-        if not updated:
-            raise _Stopped
-
-
-def import_validate(
-    *,
-    import_id: int,
-    limits: ReaderLimits | None = None,
-    today: date | None = None,
-    progress: Progress | None = None,
-) -> Import | None:
-    """Read the stored file and end VALIDATED (with a preview) or with every error.
-
-    Claims the import (UPLOADED → VALIDATING) first: a second run, or a run for an
-    import cancelled meanwhile, does nothing and returns None. Runs outside any
-    transaction: progress is committed as it goes. The file's rules and errors are the
-    reader's (students.siecle); the web's size limits apply unless `limits` says else.
-
-    When the check itself fails (the task's time limit, an unexpected error) the import
-    ends VALIDATION_ERROR too, with IMPORT_INTERRUPTED / VALIDATION_FAILED: nothing was
-    written, the person imports the file again. `progress(bytes_read, total)` is called
-    as the reader goes (about every megabyte, and at the end); what it raises stops the
-    validation and is handled as above.
-    """
-    claimed = Import.objects.filter(pk=import_id, status=Status.UPLOADED).update(
-        status=Status.VALIDATING, progress=0, updated_at=timezone.now()
-    )
-    if not claimed:
-        return None
-    import_ = Import.objects.select_related("organization").get(pk=import_id)
-    try:
-        _validate(import_, limits or web_reader_limits(), today or timezone.localdate(), progress)
-    except _Stopped:
-        pass
-    except SoftTimeLimitExceeded:
-        finish(import_id, [Status.VALIDATING], Status.VALIDATION_ERROR, [error(IMPORT_INTERRUPTED)])
-    except Exception:
-        logger.exception("Validation of import %s failed", import_id)
-        finish(import_id, [Status.VALIDATING], Status.VALIDATION_ERROR, [error(VALIDATION_FAILED)])
-    return Import.objects.get(pk=import_id)
-
-
-def _validate(import_: Import, limits: ReaderLimits, today: date, hook: Progress | None) -> None:
-    progress = _ProgressReporter(import_.pk, 0, PARSE_SHARE, hook)
-    try:
-        stored = default_storage.open(import_.upload_path, "rb")
-    except (FileNotFoundError, ValueError):
-        finish(import_.pk, [Status.VALIDATING], Status.UPLOAD_ERROR, [error(FILE_MISSING)])
-        return
-    organization = import_.organization
-    with stored:
-        result = read_siecle(
-            stored, uai=organization.uai or "", today=today, limits=limits, progress=progress
-        )
-    summary = {"students": result.student_count, "skipped": dict(result.skipped)}
-    errors = [error.to_dict() for error in result.errors] or rows_length_errors(result.learners)
-    if errors:
-        finish(
-            import_.pk,
-            [Status.VALIDATING],
-            Status.VALIDATION_ERROR,
-            errors,
-            encoding=result.encoding or "",
-            preview=summary,
-        )
-        return
-    progress.set(PARSE_SHARE)
-    preview = {**summary, **import_preview(organization=organization, result=result)}
-    prefix = import_.upload_path.removesuffix(".upload")
-    rows_path, rows_sha256 = rows_save(learners=result.learners, prefix=prefix)
-    now = timezone.now()
-    validated = Import.objects.filter(pk=import_.pk, status=Status.VALIDATING).update(
-        status=Status.VALIDATED,
-        progress=100,
-        encoding=result.encoding or "",
-        preview=preview,
-        rows_path=rows_path,
-        rows_sha256=rows_sha256,
-        validated_at=now,
-        updated_at=now,
-    )
-    if not validated:  # cancelled or reaped while we were reading
-        default_storage.delete(rows_path)
 
 
 # --- Confirm, cancel -------------------------------------------------------------------
@@ -301,20 +158,28 @@ def import_confirm(*, import_: Import, user: User | None, enqueue: bool = True) 
     if import_.status != Status.VALIDATED:
         raise ImportNotConfirmableError
     if import_is_outdated(import_=import_):
-        finish(import_.pk, [Status.VALIDATED], Status.IMPORT_ERROR, [error(IMPORT_OUTDATED)])
+        import_transition(
+            import_id=import_.pk,
+            to=Status.IMPORT_ERROR,
+            expected_from=Status.VALIDATED,
+            errors=[error(IMPORT_OUTDATED)],
+        )
         import_.refresh_from_db()
         raise ImportOutdatedError
     now = timezone.now()
     with transaction.atomic():
-        claimed = Import.objects.filter(pk=import_.pk, status=Status.VALIDATED).update(
-            status=Status.IMPORTING,
+        claimed = import_transition(
+            import_id=import_.pk,
+            to=Status.IMPORTING,
+            expected_from=Status.VALIDATED,
             progress=0,
             confirmed_by=user,
             confirmed_at=now,
             updated_at=now,
+            task_sent_at=now,
         )
         if claimed and enqueue:
-            enqueue_on_commit("apply", import_.pk)
+            enqueue_on_commit("apply", import_.pk, sent_at=now)
     import_.refresh_from_db()
     if not claimed and import_.status != Status.IMPORTING:
         raise ImportNotConfirmableError
@@ -323,8 +188,11 @@ def import_confirm(*, import_: Import, user: User | None, enqueue: bool = True) 
 
 def import_cancel(*, import_: Import, user: User | None) -> Import:
     """Cancel an import that is not applying yet ("Annuler"); its files are deleted."""
-    cancellable = [Status.UPLOADED, Status.VALIDATING, Status.VALIDATED]
-    if not finish(import_.pk, cancellable, Status.CANCELLED, []):
+    if not import_transition(
+        import_id=import_.pk,
+        to=Status.CANCELLED,
+        expected_from=[Status.UPLOADED, Status.VALIDATING, Status.VALIDATED],
+    ):
         import_.refresh_from_db()
         raise ImportNotCancellableError
     import_.refresh_from_db()
@@ -375,28 +243,39 @@ def import_apply(
             import_ = Import.objects.select_for_update().get(pk=import_id)
             if import_.status != Status.IMPORTING:  # reaped meanwhile
                 return import_
-            if organization.is_archived:
-                finish_locked(import_, Status.IMPORT_ERROR, [error(ORGANIZATION_ARCHIVED)])
-                return import_
-            if Import.objects.filter(
+            newer_applied = Import.objects.filter(
                 organization_id=import_.organization_id, pk__gt=import_.pk, status=Status.IMPORTED
-            ).exists():
-                finish_locked(import_, Status.IMPORT_ERROR, [error(IMPORT_OUTDATED)])
-                return import_
-            counts = learners_write(
-                organization_id=import_.organization_id,
-                rows_path=import_.rows_path,
-                rows_sha256=import_.rows_sha256,
-                progress=progress,
             )
-            counts["skipped"] = dict(import_.preview.get("skipped", {}))
-            finish_locked(import_, Status.IMPORTED, [], counts=counts)
-            return import_
+            if organization.is_archived:
+                _applied(import_id, Status.IMPORT_ERROR, [error(ORGANIZATION_ARCHIVED)])
+            elif newer_applied.exists():
+                _applied(import_id, Status.IMPORT_ERROR, [error(IMPORT_OUTDATED)])
+            else:
+                counts = learners_write(
+                    organization_id=import_.organization_id,
+                    rows_path=import_.rows_path,
+                    rows_sha256=import_.rows_sha256,
+                    progress=progress,
+                )
+                counts["skipped"] = dict(import_.preview.get("skipped", {}))
+                _applied(import_id, Status.IMPORTED, [], counts=counts)
     except FileNotFoundError:
-        finish(import_id, [Status.IMPORTING], Status.IMPORT_ERROR, [error(FILE_MISSING)])
+        _applied(import_id, Status.IMPORT_ERROR, [error(FILE_MISSING)])
     except SoftTimeLimitExceeded:
-        finish(import_id, [Status.IMPORTING], Status.IMPORT_ERROR, [error(IMPORT_INTERRUPTED)])
+        _applied(import_id, Status.IMPORT_ERROR, [error(IMPORT_INTERRUPTED)])
     except Exception:
         logger.exception("Apply of import %s failed; nothing was changed", import_id)
-        finish(import_id, [Status.IMPORTING], Status.IMPORT_ERROR, [error(IMPORT_FAILED)])
+        _applied(import_id, Status.IMPORT_ERROR, [error(IMPORT_FAILED)])
     return Import.objects.get(pk=import_id)
+
+
+def _applied(import_id: int, status: str, errors: list, **fields) -> None:
+    """The apply's outcome. Inside the apply's transaction the row is already locked
+    (taking it again is free); after a rollback, a transaction of its own."""
+    import_transition(
+        import_id=import_id,
+        to=status,
+        expected_from=Status.IMPORTING,
+        errors=errors,
+        **fields,
+    )

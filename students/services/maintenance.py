@@ -5,14 +5,20 @@ IMPORTING before `apply_started_at` is set (its apply task is queued). It runs i
 VALIDATING, and IMPORTING once an apply claimed it (set `apply_started_at`: from then
 on, no other apply run touches it). The rules, each with its clock:
 
-- running with no sign of life for 10 minutes (`updated_at`: the validation commits its
-  progress as it reads; the apply's time limit is below 10 minutes) → interrupted;
-- waiting for 5 minutes since its task was sent (`updated_at`, which nothing else
-  touches in these states) → the task is sent again, and `updated_at` notes it. A task
+- waiting since its task was sent 5 minutes ago (`task_sent_at`), or at once when the
+  broker refused the task (`task_sent_at` empty: the broker was down when the person
+  uploaded or confirmed) → the task is sent again, and `task_sent_at` notes it. A task
   lost with the broker, or never sent, is thus replaced; a duplicate is harmless, since
-  the validation claims UPLOADED → VALIDATING and the apply claims its import by setting
-  `apply_started_at`: a duplicate returns at once. Once claimed, never sent again: an
-  apply whose worker died is only reaped (the rule above);
+  the validation claims its import with a run token and the apply by setting
+  `apply_started_at`: a duplicate returns at once. Once claimed, an apply is never sent
+  again: an apply whose worker died is only reaped (the next rule);
+- validating with no sign of life for 60 s (`updated_at`, its heartbeat) → the
+  validation task is sent again (at most once a minute), and that run takes the
+  validation over (students.services.validation: twice at most, then
+  VALIDATION_FAILED). The validation writes nothing but its own row, so a takeover is
+  safe; the apply writes the list, so it is never taken over;
+- running with no sign of life for 10 minutes (the validation commits its progress as
+  it reads; the apply's time limit is below 10 minutes) → interrupted;
 - still waiting 1 hour after the upload (`created_at`) or the confirmation
   (`confirmed_at`) although sent again every 5 minutes → interrupted: no worker is
   taking it, the person is told to import the file again rather than watch a panel;
@@ -34,7 +40,8 @@ from django.utils import timezone
 from students.models import Import
 
 from .errors import IMPORT_ABANDONED, IMPORT_INTERRUPTED
-from .states import delete_files, enqueue_on_commit, error, finish
+from .states import delete_files, enqueue_on_commit, error, import_transition
+from .validation import CLAIM_STALE_AFTER
 
 Status = Import.Status
 # VALIDATING, or IMPORTING with the apply started, with no sign of life for this long:
@@ -56,7 +63,7 @@ def imports_reap_stuck(*, now: Any = None) -> int:
     """End, with IMPORT_INTERRUPTED, the imports whose worker is gone (running, silent for
     10 minutes) or never came (waiting for 1 hour). Returns how many.
 
-    A running apply holds its import's row lock: `finish` waits for it, checks the
+    A running apply holds its import's row lock: `import_transition` waits for it, checks the
     conditions again and finds the import IMPORTED, so a slow apply is never reaped
     half-way. A claimed apply still waiting for the organisation's lock does not hold
     its row yet, but its time limit ends it before the 10 minutes (and were it reaped
@@ -77,34 +84,46 @@ def imports_reap_stuck(*, now: Any = None) -> int:
     for from_status, condition, status in rules:
         found = Import.objects.filter(condition, status=from_status).values_list("pk", flat=True)
         for import_id in list(found):
-            reaped += finish(
-                import_id, [from_status], status, [error(IMPORT_INTERRUPTED)], where=condition
+            reaped += import_transition(
+                import_id=import_id,
+                to=status,
+                expected_from=from_status,
+                where=condition,
+                errors=[error(IMPORT_INTERRUPTED)],
             )
     return reaped
 
 
 def imports_resend_queued(*, now: Any = None) -> int:
-    """Send again the task of an import that has been waiting for it for 5 minutes
-    (UPLOADED: the validation; IMPORTING, apply not started: the apply). Returns how many.
+    """Send again the task of an import that waits for it (UPLOADED: the validation;
+    IMPORTING, apply not started: the apply) since 5 minutes, or since the broker refused
+    it; and the validation of an import whose validation went silent for 60 s (its run
+    is taken over). Returns how many were sent.
 
-    Safe to run twice: the validation and the apply each claim their import (the apply
-    by setting `apply_started_at`, which also stops the sending), so a duplicate
-    returns at once and does nothing. `updated_at` records the sending:
-    at most one more task per import every 5 minutes.
+    Safe to run twice: the validation and the apply each claim their import, so a
+    duplicate returns at once and does nothing. `task_sent_at` records the sending: at
+    most one more task per import every 5 minutes (every minute for a silent
+    validation). A broker still down empties `task_sent_at` again (see
+    `enqueue_on_commit`): the next run tries again.
     """
     now = now or timezone.now()
-    resent_before = Q(updated_at__lt=now - RESEND_AFTER)
-    waiting = [
-        ("validate", Q(status=Status.UPLOADED) & resent_before),
-        ("apply", Q(status=Status.IMPORTING) & _APPLY_QUEUED & resent_before),
+    never_sent = Q(task_sent_at__isnull=True)
+    waiting = never_sent | Q(task_sent_at__lt=now - RESEND_AFTER)
+    silent = Q(updated_at__lt=now - CLAIM_STALE_AFTER) & (
+        never_sent | Q(task_sent_at__lt=now - CLAIM_STALE_AFTER)
+    )
+    rules = [
+        ("validate", Q(status=Status.UPLOADED) & waiting),
+        ("apply", Q(status=Status.IMPORTING) & _APPLY_QUEUED & waiting),
+        ("validate", Q(status=Status.VALIDATING) & silent),
     ]
     sent = 0
-    for step, condition in waiting:
+    for step, condition in rules:
         for import_id in list(Import.objects.filter(condition).values_list("pk", flat=True)):
             # Conditional: a task that started meanwhile, or another maintenance run that
             # sent it already, leaves nothing to update.
-            if Import.objects.filter(condition, pk=import_id).update(updated_at=now):
-                enqueue_on_commit(step, import_id)
+            if Import.objects.filter(condition, pk=import_id).update(task_sent_at=now):
+                enqueue_on_commit(step, import_id, sent_at=now)
                 sent += 1
     return sent
 
@@ -121,12 +140,12 @@ def imports_delete_abandoned_files(*, now: Any = None) -> int:
     expired = [
         import_id
         for import_id in list(abandoned)
-        if finish(
-            import_id,
-            [Status.UPLOADED, Status.VALIDATED],
-            Status.CANCELLED,
-            [error(IMPORT_ABANDONED)],
-            older_than=cutoff,
+        if import_transition(
+            import_id=import_id,
+            to=Status.CANCELLED,
+            expected_from=[Status.UPLOADED, Status.VALIDATED],
+            where=Q(updated_at__lt=cutoff),
+            errors=[error(IMPORT_ABANDONED)],
         )
     ]
     cleaned = len(expired)

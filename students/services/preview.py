@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Any
 
 from organizations.models import Organization
 from students.models import Learner
+from students.ordering import natural_key
 from students.siecle import ReadResult
 
 
@@ -41,12 +41,3 @@ def import_preview(*, organization: Organization, result: ReadResult) -> dict[st
     ]
     totals = {kind: sum(row[kind] for row in divisions) for kind in kinds}
     return {"learners": len(result.learners), **totals, "divisions": divisions}
-
-
-def natural_key(text: str) -> tuple:
-    """ "6A" < "6B" < "10A": numbers compared as numbers."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-        for part in re.split(r"(\d+)", text)
-        if part
-    )

@@ -1,5 +1,6 @@
 """Fixtures of the import's tests: isolated media, running an import, table snapshots."""
 
+import contextlib
 import threading
 
 import pytest
@@ -12,6 +13,7 @@ from pixorga.celery import app as celery_app
 from students import services
 from students.models import Import, Learner
 from students.services import apply as apply_module
+from tests.students.brokers import RedisServer, redis_server_available, use_broker
 
 
 @pytest.fixture(autouse=True)
@@ -74,16 +76,12 @@ def write_path(request, monkeypatch):
     return request.param
 
 
-@pytest.fixture
-def celery_worker_thread():
-    """A real Celery worker in a thread of this process, consuming from Redis; yields the
-    (task name, thread id) of every task it ran. For tests marked `celery_worker`, with
-    `transactional_db` (the worker's connection must see committed rows)."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.skip("needs REDIS_URL: the worker consumes from Redis")
+@contextlib.contextmanager
+def worker_thread():
+    """A real Celery worker in a thread of this process, consuming from the app's broker
+    as it is configured now; yields the (task name, thread id) of every task it ran."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    celery_app.control.purge()  # tasks left over by an interrupted run
     ran = []
 
     def record(task=None, **kwargs):
@@ -102,3 +100,33 @@ def celery_worker_thread():
     finally:
         task_postrun.disconnect(record)
         celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_thread():
+    """A real Celery worker in a thread of this process, consuming from Redis; yields the
+    (task name, thread id) of every task it ran. For tests marked `celery_worker`, with
+    `transactional_db` (the worker's connection must see committed rows)."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("needs REDIS_URL: the worker consumes from Redis")
+    celery_app.control.purge()  # tasks left over by an interrupted run
+    with worker_thread() as ran:
+        yield ran
+
+
+@pytest.fixture
+def own_broker():
+    """A Redis server of this test's own (port 6399-6402), started, with the Celery app
+    sending to it; the test may stop and start it again. For tests marked
+    `celery_worker` (no eager tasks)."""
+    if not redis_server_available():
+        pytest.skip("needs redis-server to start a broker of the test's own")
+    server = RedisServer()
+    server.start()
+    previous = celery_app.conf.broker_url
+    use_broker(celery_app, server.url)
+    try:
+        yield server
+    finally:
+        use_broker(celery_app, previous)
+        server.stop()

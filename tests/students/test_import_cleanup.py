@@ -26,6 +26,11 @@ def age(import_: Import, **delta) -> None:
     Import.objects.filter(pk=import_.pk).update(updated_at=timezone.now() - timedelta(**delta))
 
 
+def sent(import_: Import, **delta) -> None:
+    """Its task was last sent this long ago."""
+    Import.objects.filter(pk=import_.pk).update(task_sent_at=timezone.now() - timedelta(**delta))
+
+
 def ago(**delta):
     return timezone.now() - timedelta(**delta)
 
@@ -194,9 +199,9 @@ def test_a_lost_task_is_sent_again_after_five_minutes(
     import_ = (
         upload_lost(organization) if step == "validate" else confirm_lost(organization, run_import)
     )
-    age(import_, minutes=4)
+    sent(import_, minutes=4)
     assert services.imports_resend_queued() == 0
-    age(import_, minutes=6)
+    sent(import_, minutes=6)
     # Eager Celery: the task sent again runs as soon as it is sent.
     with django_capture_on_commit_callbacks(execute=True):
         assert services.imports_resend_queued() == 1
@@ -209,11 +214,11 @@ def test_a_task_is_sent_again_at_most_every_five_minutes(
     organization, django_capture_on_commit_callbacks
 ):
     import_ = upload_lost(organization)
-    age(import_, minutes=6)
-    with django_capture_on_commit_callbacks() as sent:  # sent, not run
+    sent(import_, minutes=6)
+    with django_capture_on_commit_callbacks() as callbacks:  # sent, not run
         assert services.imports_resend_queued() == 1
         assert services.imports_resend_queued() == 0
-    assert len(sent) == 1
+    assert len(callbacks) == 1
     import_.refresh_from_db()
     assert import_.status == Status.UPLOADED
     # The first task arriving late, and the one sent again: validated once.
@@ -223,13 +228,15 @@ def test_a_task_is_sent_again_at_most_every_five_minutes(
 
 
 @pytest.mark.django_db
-def test_running_imports_are_never_sent_again(organization, run_import):
+def test_a_started_apply_and_a_live_validation_are_not_sent_again(organization, run_import):
     started = confirm_lost(organization, run_import)
     Import.objects.filter(pk=started.pk).update(apply_started_at=ago(minutes=6))
+    age(started, minutes=6)
     validating = upload_lost(organization)
     Import.objects.filter(pk=validating.pk).update(status=Status.VALIDATING)
+    age(validating, seconds=50)  # its last progress report
     for import_ in (started, validating):
-        age(import_, minutes=6)
+        sent(import_, minutes=6)
     assert services.imports_resend_queued() == 0
 
 
@@ -238,7 +245,7 @@ def test_maintenance_validates_an_upload_whose_task_was_lost(
     organization, django_capture_on_commit_callbacks
 ):
     import_ = upload_lost(organization)
-    age(import_, minutes=6)
+    sent(import_, minutes=6)
     with django_capture_on_commit_callbacks(execute=True):
         tasks.imports_maintenance.delay()
     import_.refresh_from_db()

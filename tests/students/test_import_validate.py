@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from organizations.models import Organization
 from students import services
 from students.models import Import
-from students.services import imports as imports_module
+from students.services import validation as validation_module
 from students.siecle_generator import write_siecle_zip
 from tests.factories import make_learner, make_organization
 from tests.students.conftest import stored_files
@@ -152,8 +152,8 @@ def test_generated_export_imports_with_the_generators_counts(organization, run_i
 
 def test_progress_is_committed_as_it_goes_and_stops_a_cancelled_validation(organization):
     import_ = upload(organization, b"<x/>")
-    Import.objects.filter(pk=import_.pk).update(status=Status.VALIDATING)
-    reporter = imports_module._ProgressReporter(import_.pk, 0, 90)
+    Import.objects.filter(pk=import_.pk).update(status=Status.VALIDATING, run_token="run-1")
+    reporter = validation_module._ProgressReporter(import_.pk, "run-1", 0, 90)
     reporter.last = 0  # as if the last report were long ago
     reporter(50, 100)
     import_.refresh_from_db()
@@ -161,7 +161,7 @@ def test_progress_is_committed_as_it_goes_and_stops_a_cancelled_validation(organ
 
     services.import_cancel(import_=import_, user=None)
     reporter.last = 0
-    with pytest.raises(imports_module._Stopped):
+    with pytest.raises(validation_module._Stopped):
         reporter(80, 100)
     import_.refresh_from_db()
     assert (import_.status, import_.progress) == (Status.CANCELLED, 45)
@@ -169,7 +169,7 @@ def test_progress_is_committed_as_it_goes_and_stops_a_cancelled_validation(organ
 
 def test_progress_reports_are_throttled(organization, django_assert_num_queries):
     import_ = upload(organization, b"<x/>")
-    reporter = imports_module._ProgressReporter(import_.pk, 0, 90)
+    reporter = validation_module._ProgressReporter(import_.pk, "run-1", 0, 90)
     with django_assert_num_queries(0):
         for done in range(10):
             reporter(done, 10)

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from students import services
 from students.models import Import, Learner
@@ -92,11 +93,20 @@ def test_applying_import_shows_application_en_cours(admin_client, organization, 
         organization, siecle_xml(organization.uai, [pupil("1111111111A")]), confirm=False
     )
     services.import_confirm(import_=import_, user=None, enqueue=False)
+    # Confirmed, its apply still in the queue: said so, no progress bar yet.
+    page = text(admin_client.get(f"/eleves/import/{import_.pk}/"))
+    assert "Import confirmé et en file d'attente" in page
+    assert '<progress id="import-progress"' not in page
+    state = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()
+    assert (state["status"], state["running"], state["waiting"]) == ("IMPORTING", True, True)
+    # A worker's apply claimed it.
+    Import.objects.filter(pk=import_.pk).update(apply_started_at=timezone.now())
     page = admin_client.get(f"/eleves/import/{import_.pk}/").content.decode()
     assert "Application en cours" in page
+    assert "en file d'attente" not in text(admin_client.get(f"/eleves/import/{import_.pk}/"))
     assert '<progress id="import-progress"' in page
     state = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()
-    assert (state["status"], state["running"]) == ("IMPORTING", True)
+    assert (state["status"], state["running"], state["waiting"]) == ("IMPORTING", True, False)
     # The import page shows the running import's live panel too.
     body = admin_client.get("/eleves/import/").content.decode()
     assert "Un import est en cours" in body

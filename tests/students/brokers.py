@@ -1,0 +1,160 @@
+"""Real brokers and workers for the resilience tests: a Redis server of the test's own
+(so that it can be stopped without touching the shared one), the Celery app pointed at
+it, and a worker in a subprocess whose pool child a test can kill."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+# Ports set aside for this app's tests' own Redis servers.
+PORTS = range(6399, 6403)
+# Every variable the settings read: none of the host's may reach a subprocess.
+CONFIG_VARIABLES = frozenset(
+    re.findall(
+        r'env(?:_bool|_int|_list)?\(\s*"([A-Z0-9_]+)"',
+        (ROOT / "pixorga" / "settings.py").read_text(encoding="utf-8"),
+    )
+)
+
+
+def redis_server_available() -> bool:
+    return shutil.which("redis-server") is not None
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1} for a test Redis")
+
+
+class RedisServer:
+    """`redis-server` on a port of PORTS, without persistence: stopped, it forgets its
+    queues, as a broker that crashed would."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_timeout=0.5)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+def use_broker(app, url: str) -> None:
+    """Point the Celery app at another broker. The app caches its connection and
+    producer pools (Celery resets them the same way after a fork)."""
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL of the database this test runs on (the test database), for a subprocess."""
+    return "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(
+        **{key: settings_dict[key] or "" for key in ("USER", "PASSWORD", "HOST", "PORT", "NAME")}
+    )
+
+
+def pool_children(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except FileNotFoundError:
+        return []
+    return [int(child) for child in children.split()]
+
+
+@contextlib.contextmanager
+def prefork_worker(*, broker_url: str, db_url: str, media_root: Path, log: Path) -> Iterator[int]:
+    """A real `celery worker` (prefork pool, one child) in its own process group, on
+    the test's broker and database; yields its main process id. Stopped at the end."""
+    env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
+    env.update(
+        DJANGO_SETTINGS_MODULE="pixorga.settings",
+        DATABASE_URL=db_url,
+        REDIS_URL=broker_url,
+        MEDIA_ROOT=str(media_root),
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "pixorga",
+        "worker",
+        "--pool=prefork",
+        "--concurrency=1",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+        "--hostname=takeover@%h",
+    ]
+    with log.open("wb") as output:
+        worker = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield worker.pid
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                try:
+                    worker.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(worker.pid, signal.SIGKILL)
+                    worker.wait(10)
