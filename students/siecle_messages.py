@@ -12,8 +12,10 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from students.siecle import records
+from students.siecle.characters import make_visible
 
 MESSAGES = {
     records.INVALID_FILE: _(
@@ -47,8 +49,9 @@ MESSAGES = {
         "for their city of birth."
     ),
     records.INVALID_CHAR_DETECTED: _(
-        'The student with INE %(ine)s (%(who)s) has an invalid character in a name: "%(value)s". '
-        "The file was probably saved with the wrong encoding."
+        "The student with INE %(ine)s (%(who)s) has an invalid character in their "
+        '%(field_label)s (%(field)s): "%(value)s". The file was probably saved with the '
+        "wrong encoding."
     ),
     records.EMPTY: _("Students must have an INE and a class."),
 }
@@ -58,6 +61,22 @@ UAI_MISSING = _("The SIECLE file has no UAI; it should be your school's (%(uai)s
 SEX_CODE_INVALID = _(
     'The student with INE %(ine)s (%(who)s) has an invalid sex code "%(value)s" (1 or 2 expected).'
 )
+BIRTHDATE_NONEXISTENT = _(
+    "The student with INE %(ine)s (%(who)s) has an impossible birth date: %(value)s does not exist."
+)
+INVISIBLE_CHARACTERS = _(
+    "The student with INE %(ine)s (%(who)s) has invisible characters (%(characters)s) in "
+    'their %(field_label)s (%(field)s): "%(value)s". They make a name look unlike what it '
+    "is: correct it in SIECLE."
+)
+# The name fields, as the sentences name them (after "their").
+FIELD_LABELS = {
+    "NOM_DE_FAMILLE": pgettext_lazy("SIECLE field", "last name"),
+    "NOM_USAGE": pgettext_lazy("SIECLE field", "usage name"),
+    "PRENOM": pgettext_lazy("SIECLE field", "first name"),
+    "PRENOM2": pgettext_lazy("SIECLE field", "second first name"),
+    "PRENOM3": pgettext_lazy("SIECLE field", "third first name"),
+}
 UNKNOWN = _("Unknown error (%(code)s).")
 # Megabytes of 1,048,576 bytes, as people say "20 Mo" for the 20 MiB upload limit.
 MEGABYTES = _("%(size)s MB")
@@ -74,6 +93,10 @@ INVALID_FILE_DETAILS = {
     records.ZIP_TOO_LARGE: _("The zip archive is too large once uncompressed."),
     records.ZIP_ENCRYPTED: _("The zip archive is password-protected."),
     records.ZIP_CORRUPT: _("The zip archive is damaged."),
+    records.UNSAFE_ENTRY_NAME: _(
+        'The zip archive holds an entry whose name leads out of the archive ("%(name)s"), '
+        "which a SIECLE export never does: send the file as SIECLE produced it."
+    ),
     records.EMPTY_FILE: _("The file is empty."),
     records.TOO_COMPLEX: _("One of the file's elements is far larger than in a SIECLE export."),
     records.TOO_MANY_STUDENTS: _(
@@ -99,17 +122,33 @@ class _Params(dict):
         return "?"
 
 
+def error_name(meta: Mapping[str, Any]) -> str:
+    """The student's name as the sentences show it ("DUPONT Léa"), "" when unknown."""
+    name = " ".join(str(meta.get(key) or "") for key in ("last_name", "first_name")).strip()
+    return make_visible(name)
+
+
 def render_error(code: str, meta: Mapping[str, Any] | None = None) -> str:
-    """The sentence for an error, in the active language (lazy strings resolve now)."""
+    """The sentence for an error, in the active language (lazy strings resolve now).
+
+    Values from the file are shown with their invisible characters spelled out
+    ("[U+202E]"), also in errors stored before the reader did so itself.
+    """
     meta = meta or {}
-    params = _Params({key: value for key, value in meta.items() if value is not None})
+    params = _Params(
+        {
+            key: make_visible(value) if isinstance(value, str) else value
+            for key, value in meta.items()
+            if value is not None
+        }
+    )
     params["code"] = code
     if code == records.PAYLOAD_TOO_LARGE and isinstance(meta.get("limit"), int):
         size = meta["limit"] / (1024 * 1024)
         decimals = 0 if size == int(size) else 1
         params["limit"] = str(MEGABYTES) % {"size": number_format(size, decimals)}
     if "line" in meta:
-        name = " ".join(str(meta.get(key) or "") for key in ("last_name", "first_name")).strip()
+        name = error_name(meta)
         if name:
             params["who"] = str(WHO_WITH_NAME) % {"name": name, "line": meta["line"]}
         else:
@@ -118,6 +157,16 @@ def render_error(code: str, meta: Mapping[str, Any] | None = None) -> str:
         return str(UAI_MISSING) % params
     if code == records.SEX_CODE_REQUIRED and meta.get("value"):
         return str(SEX_CODE_INVALID) % params
+    if code == records.INVALID_BIRTHDATE_FORMAT and meta.get("reason") == records.NONEXISTENT_DATE:
+        return str(BIRTHDATE_NONEXISTENT) % params
+    if code == records.INVALID_CHAR_DETECTED:
+        label = FIELD_LABELS.get(meta.get("field"))
+        params["field_label"] = str(label) if label is not None else params["field"]
+        if meta.get("reason") == records.INVISIBLE:
+            characters = meta.get("characters")
+            if isinstance(characters, list):
+                params["characters"] = ", ".join(str(character) for character in characters)
+            return str(INVISIBLE_CHARACTERS) % params
     if code == records.INVALID_FILE:
         if meta.get("reason") == records.TOO_MANY_STUDENTS and isinstance(meta.get("limit"), int):
             params["limit"] = number_format(meta["limit"], force_grouping=True)

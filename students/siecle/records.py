@@ -1,4 +1,5 @@
-"""The reader's vocabulary: error codes, skip reasons, limits and the records it returns."""
+"""The reader's vocabulary: error codes, skip reasons, limits, the records it returns, and
+Fatal, the exception that stops it on a file-level problem."""
 
 from __future__ import annotations
 
@@ -55,12 +56,24 @@ ZIP_CORRUPT = "ZIP_CORRUPT"
 ZIP_ENCRYPTED = "ZIP_ENCRYPTED"
 ZIP_XML_COUNT = "ZIP_XML_COUNT"  # zero or several .xml entries
 ZIP_TOO_LARGE = "ZIP_TOO_LARGE"  # inflated size or compression ratio over the limits
+# An entry named absolutely, with a drive or going up (`../../x.xml`): not an export's.
+UNSAFE_ENTRY_NAME = "UNSAFE_ENTRY_NAME"
 # An element far larger than a SIECLE export's: a student (or their structures, or the
 # PARAMETRES) over MAX_RECORD_BYTES, a tag over MAX_TAG_BYTES, too much text on the open
 # path. Refused so that memory follows the number of students, not the file's shape.
 TOO_COMPLEX = "TOO_COMPLEX"
 TOO_MANY_STUDENTS = "TOO_MANY_STUDENTS"  # more ELEVE (or STRUCTURES_ELEVE) than max_students
 DUPLICATE_PARAMETRES = "DUPLICATE_PARAMETRES"  # a second PARAMETRES: which UAJ would count?
+
+# --- Reasons given in the meta of some per-student errors -----------------------------
+# INVALID_BIRTHDATE_FORMAT: not written DD/MM/YYYY, or written so but not a day of the
+# calendar (31/02/2015, 00/01/2015).
+FORMAT = "FORMAT"
+NONEXISTENT_DATE = "NONEXISTENT_DATE"
+# INVALID_CHAR_DETECTED: U+FFFD or mojibake (the file read in the wrong encoding), or
+# characters that cannot be seen (characters.py).
+ENCODING = "ENCODING"
+INVISIBLE = "INVISIBLE"
 
 MiB = 1024 * 1024
 
@@ -153,3 +166,16 @@ class ReadResult:
             "skipped": dict(self.skipped),
             "errors": len(self.errors),
         }
+
+
+class Fatal(Exception):
+    """A file-level problem: the reader stops and reports this error alone."""
+
+    def __init__(self, code: str, **meta: object) -> None:
+        super().__init__(code)
+        self.error = SiecleError(code, dict(meta))
+
+
+def invalid(reason: str, **meta: object) -> Fatal:
+    """INVALID_FILE, with `reason` saying what is wrong (a diagnostic, not a product code)."""
+    return Fatal(INVALID_FILE, reason=reason, **meta)

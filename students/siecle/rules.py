@@ -10,18 +10,24 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .characters import INVISIBLE as _INVISIBLE
+from .characters import invisible_characters, make_visible
 from .records import (
     BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT,
     BIRTHDATE_REQUIRED,
     EMPTY,
+    ENCODING,
     FIRST_NAME_REQUIRED,
+    FORMAT,
     INE_UNIQUE,
     INVALID_BIRTHDATE_FORMAT,
     INVALID_CHAR_DETECTED,
+    INVISIBLE,
     LAST_NAME_REQUIRED,
     LEFT_SCHOOL,
     NO_DIVISION,
     NO_INE,
+    NONEXISTENT_DATE,
     SEX_CODE_REQUIRED,
     Learner,
     ReadResult,
@@ -82,22 +88,45 @@ FRANCE = "100"
 # Â/Ã, so that "JOSÉ\xa0MARIA" is not taken for mojibake. C1 control characters and
 # U+FFFD (undecodable bytes) never belong in a name either.
 _CONTINUATION = "\u00a1-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"  # noqa: RUF001 - on purpose
-_MOJIBAKE = re.compile(
+_MOJIBAKE_PATTERN = (
     f"[\ufffd\u0080-\u009f]|[\u00c2-\u00df][{_CONTINUATION}]|[ÂÃ]\u00a0"
     f"|[\u00e0-\u00ef][{_CONTINUATION}\u00a0][{_CONTINUATION}\u00a0]"
 )
+_MOJIBAKE = re.compile(_MOJIBAKE_PATTERN)
+# One search per name for both (names are nearly always clean); which one matched is
+# only looked at for the rare name that fails. C1 controls are in both: they count as
+# mojibake (Windows bytes read as Latin-9), the likelier cause and the other advice.
+_SUSPECT = re.compile(f"{_MOJIBAKE_PATTERN}|{_INVISIBLE.pattern}")
 
 
 def parse_date(value: str) -> date | None:
     """DD/MM/YYYY as a real date, else None."""
+    return read_date(value)[0]
+
+
+def read_date(value: str) -> tuple[date | None, str | None]:
+    """(the date, None), or (None, FORMAT) when not written DD/MM/YYYY, or (None,
+    NONEXISTENT_DATE) when written so but not a day of the calendar (31/02/2015)."""
     match = _DATE.fullmatch(value)
     if not match:
-        return None
+        return None, FORMAT
     day, month, year = match.groups()
     try:
-        return date(int(year), int(month), int(day))
+        return date(int(year), int(month), int(day)), None
     except ValueError:
-        return None
+        return None, NONEXISTENT_DATE
+
+
+def _name_error(value: str, tag: str, who: dict) -> SiecleError:
+    """INVALID_CHAR_DETECTED for a name `_SUSPECT` matched; the value is stored with its
+    invisible characters spelled out, so that no export or page carries them."""
+    meta = {**who, "field": tag, "value": make_visible(value)}
+    if _MOJIBAKE.search(value):
+        meta["reason"] = ENCODING
+    else:
+        meta["reason"] = INVISIBLE
+        meta["characters"] = invisible_characters(value)
+    return SiecleError(INVALID_CHAR_DETECTED, meta)
 
 
 def apply_rules(
@@ -129,8 +158,17 @@ def apply_rules(
         kept += 1
         errors = result.errors
         errors_before = len(errors)
-        # Each error names the student and where it is in the file.
+        suspects = [
+            (index, tag)
+            for index, tag in _NAMES
+            if values[index] and _SUSPECT.search(values[index])
+        ]
+        # Each error names the student and where it is in the file; with the invisible
+        # characters of their names spelled out, in every error about them.
         who = {"ine": ine, "last_name": values[_LAST], "first_name": values[_FIRST], "line": line}
+        if suspects:
+            who["last_name"] = make_visible(who["last_name"])
+            who["first_name"] = make_visible(who["first_name"])
         if ine in first_line_of:
             errors.append(SiecleError(INE_UNIQUE, {**who, "first_line": first_line_of[ine]}))
         else:
@@ -143,9 +181,10 @@ def apply_rules(
         if not values[_BIRTH]:
             errors.append(SiecleError(BIRTHDATE_REQUIRED, {**who, "field": "DATE_NAISS"}))
         else:
-            birthdate = parse_date(values[_BIRTH])
+            birthdate, reason = read_date(values[_BIRTH])
             if birthdate is None:
-                meta = {**who, "field": "DATE_NAISS", "value": values[_BIRTH]}
+                value = make_visible(values[_BIRTH])
+                meta = {**who, "field": "DATE_NAISS", "value": value, "reason": reason}
                 errors.append(SiecleError(INVALID_BIRTHDATE_FORMAT, meta))
         # Rule for a code other than 1 or 2: the sex is then unknown, which is what
         # SEX_CODE_REQUIRED means; the value is kept in the meta to say what was read.
@@ -153,15 +192,13 @@ def apply_rules(
         if sex is None:
             meta = {**who, "field": "CODE_SEXE"}
             if values[_SEX]:
-                meta["value"] = values[_SEX]
+                meta["value"] = make_visible(values[_SEX])
             errors.append(SiecleError(SEX_CODE_REQUIRED, meta))
         if values[_COUNTRY] == FRANCE and not values[_CITY_CODE]:
             meta = {**who, "field": "CODE_COMMUNE_INSEE_NAISS", "country": FRANCE}
             errors.append(SiecleError(BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT, meta))
-        for index, tag in _NAMES:
-            if values[index] and _MOJIBAKE.search(values[index]):
-                meta = {**who, "field": tag, "value": values[index]}
-                errors.append(SiecleError(INVALID_CHAR_DETECTED, meta))
+        for index, tag in suspects:
+            errors.append(_name_error(values[index], tag, who))
         if len(errors) == errors_before:
             result.learners.append(
                 Learner(

@@ -3,7 +3,8 @@
 Three layers, each streaming, each refusing early:
 1. the upload: its size against the upload limit; gzip refused; a zip recognised by
    its magic bytes, never by its name;
-2. a zip's single `.xml` entry, inflated through a reader capped on bytes and ratio;
+2. a zip's single `.xml` entry, inflated through a reader capped on bytes and ratio
+   (archive.py);
 3. the text: encoding from the BOM or the XML declaration, decoded by Python's
    incremental decoders (undecodable bytes become U+FFFD, which the validation then
    reports per student as INVALID_CHAR_DETECTED) and re-encoded to UTF-8 with the
@@ -18,26 +19,24 @@ import codecs
 import contextlib
 import re
 import tempfile
-import zipfile
 from typing import BinaryIO
 
+from .archive import open_zip
 from .records import (
     DOCTYPE,
     EMPTY_FILE,
     ENCODING_NOT_SUPPORTED,
     GZIP,
-    INVALID_FILE,
     NOT_SIECLE,
     NOT_XML,
     PAYLOAD_TOO_LARGE,
     TOO_COMPLEX,
-    ZIP_CORRUPT,
-    ZIP_ENCRYPTED,
-    ZIP_TOO_LARGE,
-    ZIP_XML_COUNT,
+    Fatal,
     ReaderLimits,
-    SiecleError,
+    invalid,
 )
+
+__all__ = ["Fatal", "Utf8Stream", "invalid", "open_xml_bytes", "sniff_encoding"]
 
 CHUNK = 64 * 1024
 # Real prologs are one line. Past this, the document is refused rather than buffered.
@@ -100,18 +99,6 @@ _TEXT_ENCODING_ATTR = re.compile(r"""(encoding[\x20\t\r\n]*=[\x20\t\r\n]*)(?:"[^
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
-class Fatal(Exception):
-    """A file-level problem: the reader stops and reports this error alone."""
-
-    def __init__(self, code: str, **meta: object) -> None:
-        super().__init__(code)
-        self.error = SiecleError(code, dict(meta))
-
-
-def invalid(reason: str, **meta: object) -> Fatal:
-    return Fatal(INVALID_FILE, reason=reason, **meta)
-
-
 class _UploadReader:
     """The upload, counted and capped: the size is known upfront only when seekable."""
 
@@ -141,29 +128,6 @@ class _UploadReader:
         return data
 
 
-class _ZipEntryReader:
-    """A zip entry inflated chunk by chunk, stopped as soon as it passes the cap."""
-
-    def __init__(self, entry: BinaryIO, cap: int | None, size: int, meta: dict) -> None:
-        self._entry = entry
-        self._cap = cap
-        self._meta = meta
-        self.total = size
-        self.done = 0
-
-    def read(self, n: int) -> bytes:
-        try:
-            data = self._entry.read(n)
-        # Hostile archives make zipfile/zlib raise many kinds of errors (BadZipFile on a
-        # CRC mismatch, zlib.error, EOFError, ...): any of them means a corrupt archive.
-        except Exception as exc:
-            raise invalid(ZIP_CORRUPT, detail=type(exc).__name__) from exc
-        self.done += len(data)
-        if self._cap is not None and self.done > self._cap:
-            raise invalid(ZIP_TOO_LARGE, **self._meta)
-        return data
-
-
 def _remaining_size(fileobj: BinaryIO) -> int | None:
     try:
         if not fileobj.seekable():
@@ -174,53 +138,6 @@ def _remaining_size(fileobj: BinaryIO) -> int | None:
     except (AttributeError, OSError, ValueError):
         return None
     return max(0, end - position)
-
-
-def _is_hidden(name: str) -> bool:
-    """macOS and editors add `__MACOSX/._x.xml`, `.DS_Store`, `.~lock.x.xml#`..."""
-    parts = name.replace("\\", "/").split("/")
-    return any(part.startswith((".", "__MACOSX")) for part in parts)
-
-
-def _inflation_cap(limits: ReaderLimits, compressed: int) -> int | None:
-    caps = []
-    if limits.max_inflated_bytes is not None:
-        caps.append(limits.max_inflated_bytes)
-    if limits.max_ratio is not None:
-        caps.append(max(compressed * limits.max_ratio, limits.ratio_floor_bytes))
-    return min(caps) if caps else None
-
-
-def _open_zip(fileobj: BinaryIO, limits: ReaderLimits, stack: contextlib.ExitStack):
-    try:
-        archive = stack.enter_context(zipfile.ZipFile(fileobj))
-        entries = [
-            info
-            for info in archive.infolist()
-            if not info.is_dir()
-            and not _is_hidden(info.filename)
-            and info.filename.lower().endswith(".xml")
-        ]
-    # zipfile reports a damaged central directory with BadZipFile, but also OSError,
-    # EOFError, ValueError or struct.error depending on where the damage is.
-    except Exception as exc:
-        raise invalid(ZIP_CORRUPT, detail=type(exc).__name__) from exc
-    if len(entries) != 1:
-        raise invalid(ZIP_XML_COUNT, count=len(entries))
-    info = entries[0]
-    if info.flag_bits & 0x1:
-        raise invalid(ZIP_ENCRYPTED)
-    cap = _inflation_cap(limits, info.compress_size)
-    meta = {"limit": limits.max_inflated_bytes, "max_ratio": limits.max_ratio}
-    # The declared size is checked first (cheap), the real one while inflating (a
-    # forged header must not get past the cap).
-    if cap is not None and info.file_size > cap:
-        raise invalid(ZIP_TOO_LARGE, **meta)
-    try:
-        entry = stack.enter_context(archive.open(info))
-    except Exception as exc:  # unsupported method, bad local header, ...
-        raise invalid(ZIP_CORRUPT, detail=type(exc).__name__) from exc
-    return _ZipEntryReader(entry, cap, info.file_size, meta)
 
 
 def open_xml_bytes(fileobj: BinaryIO, limits: ReaderLimits, stack: contextlib.ExitStack):
@@ -242,14 +159,14 @@ def open_xml_bytes(fileobj: BinaryIO, limits: ReaderLimits, stack: contextlib.Ex
         return upload
     if size is not None:
         fileobj.seek(-len(head), 1)
-        return _open_zip(fileobj, limits, stack)
+        return open_zip(fileobj, limits, stack)
     # zipfile needs to seek (the directory is at the end): spool a non-seekable upload.
     spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the stack
     spool = stack.enter_context(spooled)
     while data := upload.read(CHUNK):
         spool.write(data)
     spool.seek(0)
-    return _open_zip(spool, limits, stack)
+    return open_zip(spool, limits, stack)
 
 
 def sniff_encoding(head: bytes) -> tuple[str, str, int]:

@@ -14,7 +14,8 @@ from students.siecle import (
     read_siecle,
 )
 from students.siecle import source as siecle_source
-from students.siecle.source import Fatal, _ZipEntryReader
+from students.siecle.archive import _ZipEntryReader
+from students.siecle.source import Fatal
 from students.siecle_generator import write_siecle, write_siecle_zip
 from tests.students.siecle_factory import UAI, siecle_text, siecle_xml, student, zipped
 

@@ -14,7 +14,7 @@ def names(response) -> list[str]:
     """Last names in the table, in order."""
     body = response.content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in body else ""
-    return re.findall(r"<tr>\s*<td>([^<]+?)(?: <span|</td>)", table)
+    return re.findall(r"<tr>\s*<td>(?:<bdi>)?([^<]+?)(?:</bdi>)?(?: <span|</td>)", table)
 
 
 @pytest.fixture
