@@ -22,8 +22,24 @@ def fill_sort_names(apps, schema_editor):
                 preferred_last_name=learner.preferred_last_name,
                 first_name=learner.first_name,
             )
-        Learner.objects.bulk_update(batch, ["sort_name"])
+        _save(schema_editor.connection, Learner, batch)
         last_pk = batch[-1].pk
+
+
+def _save(connection, Learner, batch):
+    if connection.vendor != "postgresql":
+        Learner.objects.bulk_update(batch, ["sort_name"])
+        return
+    # One UPDATE … FROM (VALUES …) a batch: several times faster than bulk_update's CASE
+    # on the millions of learners of a national database.
+    rows = ", ".join(["(%s, %s)"] * len(batch))
+    params = [value for learner in batch for value in (learner.pk, learner.sort_name)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE students_learner AS l SET sort_name = v.sort_name "
+            f"FROM (VALUES {rows}) AS v(id, sort_name) WHERE l.id = v.id",
+            params,
+        )
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from students.models import Import
 from tests.browser.conftest import RESULTS
-from tests.browser.test_student_import import sign_in
+from tests.browser.test_student_import import serious_violations, sign_in
 from tests.factories import UserFactory, make_learner
 
 pytestmark = pytest.mark.browser
@@ -112,6 +112,7 @@ def test_list_at_320_px_says_that_the_table_scrolls(page: Page, school, admin_us
     page.wait_for_function(
         "document.querySelector('#students-table .fr-table__container').scrollLeft > 0"
     )
+    assert serious_violations(page) == []
 
 
 def test_list_at_1280_px_shows_every_column_without_a_hint(page: Page, school, admin_user):
@@ -121,3 +122,17 @@ def test_list_at_1280_px_shows_every_column_without_a_hint(page: Page, school, a
     expect(page.locator("#students-table")).to_be_visible()
     expect(page.locator("#students-table-hint")).to_be_hidden()
     assert hidden_width(page, "#students-table") <= 0
+
+
+def test_list_edge_states_pass_axe(page: Page, school, admin_user):
+    sign_in(page, admin_user.email)
+    violations = []
+    page.goto("/eleves/?classe=GONE&classe=4E1")
+    expect(page.locator("#unknown-classes")).to_contain_text("La classe GONE")
+    violations += serious_violations(page)
+    page.goto("/eleves/?q=zzz")
+    expect(page.locator("#students-count")).to_have_text("Aucun élève ne correspond à « zzz ».")
+    page.locator("#students-clear-filters").click()
+    expect(page.locator("#students-count")).to_contain_text("8 élèves")
+    violations += serious_violations(page)
+    assert violations == []

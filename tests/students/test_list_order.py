@@ -3,8 +3,10 @@ paths) and by the migration, names and classes in a school's order, whatever the
 database's collation. SQLite: test_list_order_sqlite.py."""
 
 import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.db.models.functions import Collate
 
 from students.models import Learner
@@ -79,17 +81,19 @@ def test_the_level_most_students_of_a_class_have_decides(organization):
     assert learner_divisions(organization=organization) == ["5B", "4A"]
 
 
-def test_the_migration_fills_the_sort_name_of_existing_students(organization, monkeypatch):
+@pytest.mark.parametrize("vendor", ["postgresql", "other"])
+def test_the_migration_fills_the_sort_name_of_existing_students(organization, monkeypatch, vendor):
     from django.apps import apps
 
     migration = importlib.import_module("students.migrations.0003_learner_sort_name")
-    learners = [
-        make_learner(organization, last_name=f"NOM{n}", first_name="Élodie") for n in range(3)
-    ]
-    learners.append(make_learner(organization, last_name="ABADIE", preferred_last_name="MOREAU"))
+    for n in range(3):
+        make_learner(organization, last_name=f"NOM{n}", first_name="Élodie")
+    make_learner(organization, last_name="ABADIE", preferred_last_name="MOREAU")
     Learner.objects.update(sort_name="")
     monkeypatch.setattr(migration, "BATCH", 2)  # several batches
-    migration.fill_sort_names(apps, None)
+    # "other": the portable bulk_update that SQLite takes, run here on PostgreSQL.
+    used = connection if vendor == "postgresql" else SimpleNamespace(vendor="sqlite")
+    migration.fill_sort_names(apps, SimpleNamespace(connection=used))
     assert [learner.sort_name for learner in Learner.objects.order_by("pk")] == [
         "nom0elodie",
         "nom0elodie",
@@ -126,3 +130,19 @@ def test_sort_name_folds_accents_case_and_ligatures():
         )
         == "loewenbruck1dupont0eloise"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_a_database_with_students_fills_their_sort_name(organization):
+    # The real migration, forward over rows written before it (and back), on PostgreSQL.
+    from django.core.management import call_command
+
+    make_learner(organization, last_name="ÉTIENNE", first_name="Marc")
+    call_command("migrate", "students", "0002", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE students_learner SET last_name = 'BÉNÉTEAU'")
+        call_command("migrate", "students", "0003", verbosity=0)
+    finally:
+        call_command("migrate", verbosity=0)
+    assert Learner.objects.get().sort_name == "beneteau0marc"
