@@ -1,6 +1,7 @@
 from django import forms
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from .templatetags.file_sizes import file_size
 
 # The query string's French values -> the selector's sorts (students.selectors.SORTS).
 SORT_PARAMETERS = {"nom": "name", "classe": "class"}
@@ -16,7 +17,7 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "Accepted formats: .xml, or the .zip exported by SIECLE. Maximum size: %(size)s."
-        ) % {"size": filesizeformat(max_bytes)}
+        ) % {"size": file_size(max_bytes)}
 
 
 class LearnerFilterForm(forms.Form):
@@ -37,13 +38,20 @@ class LearnerFilterForm(forms.Form):
         self.fields["classe"].choices = [(division, division) for division in divisions]
 
     def filters(self) -> dict:
-        """The selector's arguments; a value that does not validate is simply ignored
-        (an old bookmark naming a class that no longer exists still shows the list)."""
+        """The selector's arguments, plus `unknown_divisions`: the classes asked for that
+        the list does not have (an old bookmark, a class that left). Those are dropped and
+        named on the page; the other filters still apply. An unknown sort is the sort by
+        name; a search longer than the field allows is cut."""
         self.is_valid()
         data = self.cleaned_data
         known = {value for value, _label in self.fields["classe"].choices}
-        divisions = data.get("classe")
-        if divisions is None:
-            divisions = [value for value in self.data.getlist("classe") if value in known]
-        sort = SORT_PARAMETERS.get(data.get("tri") or "nom", "name")
-        return {"search": data.get("q") or "", "divisions": list(divisions), "sort": sort}
+        asked = list(dict.fromkeys(value for value in self.data.getlist("classe") if value))
+        search = data.get("q")
+        if search is None:
+            search = self.data.get("q", "")[: self.fields["q"].max_length]
+        return {
+            "search": search.strip(),
+            "divisions": [value for value in asked if value in known],
+            "unknown_divisions": [value for value in asked if value not in known],
+            "sort": SORT_PARAMETERS.get(data.get("tri") or "nom", "name"),
+        }

@@ -20,8 +20,8 @@ class Learner(models.Model):
     """A student of an organisation, as last imported from SIECLE.
 
     Students who are no longer in the file are `disabled`, never deleted: their
-    history and account link stay. `search_name` is filled by the import
-    (`students.normalize.learner_search_name`) for accent-insensitive search.
+    history and account link stay. `search_name` and `sort_name` are filled by the import
+    (`students.normalize`) for accent-insensitive search and the French order.
     """
 
     class Sex(models.TextChoices):
@@ -43,6 +43,9 @@ class Learner(models.Model):
     # Unbounded: five names of 255 characters, the INE and ligatures spelt out ("œ" → "oe")
     # must always fit, or a file that validated would fail at apply.
     search_name = models.TextField(_("search name"), blank=True, editable=False)
+    # The list's order (`students.normalize.learner_sort_name`): the last name shown, then
+    # the first name, folded into a-z so that every database orders it alike.
+    sort_name = models.TextField(_("sort name"), blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birthdate = models.DateField(_("birth date"))
     birth_country_code = models.CharField(_("birth country code"), max_length=16, blank=True)
@@ -87,8 +90,7 @@ class Learner(models.Model):
         indexes = [
             # The list page: active students of an organisation, by name or by class.
             models.Index(
-                fields=["organization", "disabled", "last_name", "first_name"],
-                name="learner_list_by_name_idx",
+                fields=["organization", "disabled", "sort_name"], name="learner_list_by_name_idx"
             ),
             models.Index(
                 fields=["organization", "disabled", "division"], name="learner_list_by_class_idx"

@@ -1,4 +1,5 @@
-"""Search-name normalisation: what a person types and what is stored compare alike.
+"""Name normalisation: the search name (what a person types and what is stored compare
+alike) and the sort name (the order of the list).
 
 "Lœwenbrück-Dupont  Éloïse" and "loewenbruck dupont eloise" both become
 "loewenbruck dupont eloise": accents removed, ligatures expanded, lower case, and
@@ -42,3 +43,36 @@ def learner_search_name(
     """The text the list page searches: names (usage name included) and the INE."""
     parts = (last_name, preferred_last_name, first_name, middle_name, third_name, ine)
     return normalize_search(" ".join(part for part in parts if part))
+
+
+# --- Sort name ----------------------------------------------------------------------------
+# Letters NFKD leaves alone, spelt as French sorts them.
+_SORT_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}  # noqa: RUF001 - dotless i
+)
+_NOT_A_TO_Z = re.compile(r"[^a-z]+")
+# The key holds only "0", "1" and a to z, which every collation (PostgreSQL's C, ICU or libc
+# French, SQLite's binary) orders the same way: digits before letters, letters a to z. A
+# space or a hyphen would not do: libc collations such as fr_FR.UTF-8 (a common database
+# default) pass over them at first, putting MARTINEZ Ana before MARTIN Léa. "0" ends the
+# last name and "1" separates words, so a shorter name comes first (MARTIN Léa <
+# MARTIN DUPONT Ana < MARTINEZ Ana < MARTINI Zoé).
+_NAME_END = "0"
+_WORD_END = "1"
+# Far below PostgreSQL's B-tree entry limit (~2,700 bytes), and past any useful order.
+_SORT_PART_MAX = 200
+
+
+def _sort_part(name: str) -> str:
+    words = normalize_search(name).translate(_SORT_LETTERS).split()
+    return _WORD_END.join(filter(None, (_NOT_A_TO_Z.sub("", word) for word in words)))[
+        :_SORT_PART_MAX
+    ]
+
+
+def learner_sort_name(*, last_name: str, preferred_last_name: str, first_name: str) -> str:
+    """The key the list sorts on: the last name shown (usage name, else birth name), then
+    the first name; accents, case, hyphens and apostrophes folded (ÉTIENNE sorts with
+    etienne, before VINCENT). Digits and letters outside the Latin alphabet are dropped."""
+    shown_last_name = preferred_last_name or last_name
+    return f"{_sort_part(shown_last_name)}{_NAME_END}{_sort_part(first_name)}"

@@ -1,19 +1,17 @@
 """Reads on learners and imports, with what their pages need already joined."""
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from organizations.models import Organization
 
 from .models import Import, Learner
 from .normalize import normalize_search
-from .ordering import natural_key
+from .ordering import classes_in_order
 
-SORTS = {
-    "name": ("last_name", "first_name", "id"),
-    "class": ("division", "last_name", "first_name", "id"),
-}
+SORTS = ("name", "class")
 
 
 def learner_list(
@@ -22,11 +20,15 @@ def learner_list(
     search: str = "",
     divisions: Iterable[str] = (),
     sort: str = "name",
+    division_order: Sequence[str] | None = None,
 ) -> QuerySet[Learner]:
     """Active learners of the organisation, with their account.
 
     `search` matches every word of the query against names and INE, ignoring case and
     accents (both sides normalised the same way); `divisions` keeps those classes.
+    `sort` is "name" (the last name shown, then the first name, in French order) or
+    "class" (classes in a school's order, `learner_divisions`, which the caller may pass
+    as `division_order` when it has it already; then by name).
     """
     learners = Learner.objects.filter(organization=organization, disabled=False).select_related(
         "user"
@@ -36,19 +38,56 @@ def learner_list(
     divisions = [division for division in divisions if division]
     if divisions:
         learners = learners.filter(division__in=divisions)
-    return learners.order_by(*SORTS.get(sort, SORTS["name"]))
+    if sort != "class":
+        return learners.order_by("sort_name", "id")
+    if division_order is None:
+        division_order = learner_divisions(organization=organization)
+    if divisions:
+        wanted = set(divisions)
+        division_order = [division for division in division_order if division in wanted]
+    # The school's order of classes is computed in Python (level from the MEF codes): the
+    # database gets it as a rank per class. Students without a class come last.
+    rank = Case(
+        *(When(division=division, then=Value(n)) for n, division in enumerate(division_order)),
+        default=Value(len(division_order)),
+        output_field=IntegerField(),
+    )
+    return learners.order_by(rank, "division", "sort_name", "id")
 
 
 def learner_divisions(*, organization: Organization) -> list[str]:
-    """The classes of the organisation's active learners, in natural order (6A < 10A)."""
-    divisions = (
+    """The classes of the organisation's active learners, in a school's order: by level
+    (from the students' MEF codes, else the class name), then naturally (6C2 < 6C10)."""
+    rows = (
         Learner.objects.filter(organization=organization, disabled=False)
         .exclude(division="")
-        .values_list("division", flat=True)
-        .distinct()
+        .values_list("division", "mef_code")
+        .annotate(students=Count("id"))
         .order_by()
     )
-    return sorted(divisions, key=natural_key)
+    mef_codes: dict[str, list[str]] = defaultdict(list)
+    for division, mef_code, students in rows:
+        mef_codes[division].extend([mef_code] * students)
+    return classes_in_order(mef_codes)
+
+
+def learner_matched_first_names(*, learner: Learner, search: str) -> list[tuple[int, str]]:
+    """The other first names (2 for the second, 3 for the third) that a search found and
+    that the list's columns do not show, so that the person sees why the student is
+    there: "Marie" finds LÉA Marie MARTIN through her second first name."""
+    words = normalize_search(search).split()
+    if not words:
+        return []
+    shown = normalize_search(
+        " ".join((learner.last_name, learner.preferred_last_name, learner.first_name, learner.ine))
+    )
+    hidden = [word for word in words if word not in shown]
+    matched = []
+    for rank, name in ((2, learner.middle_name), (3, learner.third_name)):
+        folded = normalize_search(name)
+        if name and any(word in folded for word in hidden):
+            matched.append((rank, name))
+    return matched
 
 
 def import_list(*, organization: Organization, limit: int = 50) -> QuerySet[Import]:

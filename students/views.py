@@ -25,7 +25,13 @@ from . import services
 from .forms import ImportUploadForm, LearnerFilterForm
 from .guards import import_get_for_admin, organization_check_can_import
 from .models import Import
-from .selectors import import_latest, import_list, learner_divisions, learner_list
+from .selectors import (
+    import_latest,
+    import_list,
+    learner_divisions,
+    learner_list,
+    learner_matched_first_names,
+)
 
 PAGE_SIZE = 50
 
@@ -37,8 +43,18 @@ def learner_list_view(request: HttpRequest) -> HttpResponse:
     divisions = learner_divisions(organization=organization)
     form = LearnerFilterForm(request.GET, divisions=divisions)
     filters = form.filters()
-    learners = learner_list(organization=organization, **filters)
-    page = Paginator(learners, PAGE_SIZE).get_page(request.GET.get("page"))
+    learners = learner_list(
+        organization=organization,
+        search=filters["search"],
+        divisions=filters["divisions"],
+        sort=filters["sort"],
+        division_order=divisions,
+    )
+    page = Paginator(learners, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
+    for learner in page.object_list:
+        learner.matched_first_names = learner_matched_first_names(
+            learner=learner, search=filters["search"]
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -49,13 +65,27 @@ def learner_list_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "divisions": divisions,
             "selected_divisions": filters["divisions"],
+            # At most a few, shortened: they come from the query string as typed.
+            "unknown_divisions": [value[:64] for value in filters["unknown_divisions"][:5]],
             "search": filters["search"],
             "sort": filters["sort"],
             "is_filtered": bool(filters["search"] or filters["divisions"]),
             "query_string": query.urlencode(),
+            # Clearing the filters keeps the sort the person chose.
+            "clear_url": reverse("students:list")
+            + ("?tri=classe" if filters["sort"] == "class" else ""),
             "can_import": request.membership.is_admin and organization.can_import_from_siecle,
         },
     )
+
+
+def _page_number(value: str | None) -> int:
+    """The page asked for; 0, a negative or a non-number is the first page (Paginator
+    would show the last one for 0). Past the end, `get_page` shows the last one."""
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
 
 
 @require_http_methods(["GET", "POST"])

@@ -62,7 +62,7 @@ def make_ine() -> str:
 
 
 def make_learner(organization: Organization, **fields):
-    """A learner as an import would have written it (search name included).
+    """A learner as an import would have written it (search and sort names included).
 
     Imports create learners in bulk (students.services); this is for tests that need a
     few rows in place before an import or a page.
@@ -70,7 +70,7 @@ def make_learner(organization: Organization, **fields):
     import datetime
 
     from students.models import Learner
-    from students.normalize import learner_search_name
+    from students.normalize import learner_search_name, learner_sort_name
 
     values = {
         "ine": make_ine(),
@@ -97,6 +97,11 @@ def make_learner(organization: Organization, **fields):
         first_name=values["first_name"],
         middle_name=values["middle_name"],
         third_name=values["third_name"],
+    )
+    values["sort_name"] = learner_sort_name(
+        last_name=values["last_name"],
+        preferred_last_name=values["preferred_last_name"],
+        first_name=values["first_name"],
     )
     return Learner.objects.create(organization=organization, **values)
 

@@ -2,8 +2,8 @@
 
 The validation parses the SIECLE file (the slow part: ~0.1 ms per student in lxml) and
 stores what it found as a CSV file, through the storage API, next to the upload: one
-line per learner, in the column order of the apply's temporary table, search name
-included. The apply streams that file into PostgreSQL's COPY as is (no parse, no Python
+line per learner, in the column order of the apply's temporary table, search and sort
+names included. The apply streams that file into PostgreSQL's COPY as is (no parse, no Python
 per row) or reads it back on SQLite. Its SHA-256 is kept on the import and checked by
 the apply; a header line names the columns, so a file written by another version of
 the code is refused rather than misread.
@@ -23,7 +23,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 
 from students.models import Learner
-from students.normalize import learner_search_name
+from students.normalize import learner_search_name, learner_sort_name
 from students.siecle import Learner as SiecleLearner
 
 from .errors import FIELD_TOO_LONG
@@ -37,6 +37,7 @@ ROW_FIELDS = (
     "middle_name",
     "third_name",
     "search_name",
+    "sort_name",
     "sex",
     "birthdate",
     "birth_country_code",
@@ -68,7 +69,8 @@ XML_TAGS = {
     "division": "CODE_STRUCTURE",
 }
 # Every column the apply writes that has a length limit, taken from the model: a file
-# that validates can never fail at apply for a length (search_name is a TextField).
+# that validates can never fail at apply for a length (search_name and sort_name are
+# TextFields).
 MAX_LENGTHS = {
     name: Learner._meta.get_field(name).max_length
     for name in ROW_FIELDS
@@ -121,6 +123,11 @@ def rows_save(*, learners: Iterable[SiecleLearner], prefix: str) -> tuple[str, s
                     first_name=learner.first_name,
                     middle_name=learner.middle_name,
                     third_name=learner.third_name,
+                ),
+                learner_sort_name(
+                    last_name=learner.last_name,
+                    preferred_last_name=learner.preferred_last_name,
+                    first_name=learner.first_name,
                 ),
                 learner.sex,
                 learner.birthdate.isoformat(),

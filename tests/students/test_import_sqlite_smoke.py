@@ -22,13 +22,19 @@ def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_sqlite_migrate_seed_and_import_twice(tmp_path):
+def sqlite_env(tmp_path) -> dict:
+    """This process's environment, but the zero-configuration default in `tmp_path`."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
     }
     env.update(SQLITE_PATH=str(tmp_path / "db.sqlite3"), MEDIA_ROOT=str(tmp_path / "media"))
+    return env
+
+
+def test_sqlite_migrate_seed_and_import_twice(tmp_path):
+    env = sqlite_env(tmp_path)
     assert manage("migrate", "--noinput", "-v", "0", env=env).returncode == 0
     assert manage("seed_demo", env=env).returncode == 0
     results = []

@@ -231,12 +231,12 @@ def test_loading_the_tasks_loads_no_service():
     assert not {name for name in loaded if name.startswith("students.services")}
 
 
-def test_natural_key_lives_in_a_neutral_module():
+def test_class_order_lives_in_a_neutral_module():
     from students import ordering, selectors
     from students.services import preview
 
-    assert selectors.natural_key is ordering.natural_key
-    assert preview.natural_key is ordering.natural_key
+    assert selectors.classes_in_order is ordering.classes_in_order
+    assert preview.classes_in_order is ordering.classes_in_order
     assert not hasattr(services, "natural_key")
     assert sorted(["10A", "6B", "6A", "2NDE 3", "2NDE 10"], key=ordering.natural_key) == [
         "2NDE 3",

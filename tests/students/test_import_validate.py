@@ -119,6 +119,34 @@ def test_validation_ends_with_a_preview_per_class(organization, run_import):
     assert organization.learners.count() == 4
 
 
+def test_preview_lists_classes_in_a_schools_order(organization, run_import):
+    """The example of the issue: by level (MEF code, else the name), then naturally."""
+    classes = [
+        ("ULIS", "16710001110"),  # no level of its own: last
+        ("TG2", "20212010110"),
+        ("2NDE10", "20010010110"),
+        ("3A", "10310001110"),
+        ("6C10", "10010012110"),
+        ("1G1", "20111010110"),
+        ("4A", "10210001110"),
+        ("2NDE1", "20010010110"),
+        ("5A", "10110001110"),
+        ("6B", "10010012110"),
+        ("6A", "10010012110"),
+    ]
+    xml = siecle_xml(
+        organization.uai,
+        [
+            pupil(f"{number:010d}A", division=division, mef=mef)
+            for number, (division, mef) in enumerate(classes, start=1)
+        ],
+    )
+    import_ = run_import(organization, xml, confirm=False)
+    assert [row["division"] for row in import_.preview["divisions"]] == [
+        "6A", "6B", "6C10", "5A", "4A", "3A", "2NDE1", "2NDE10", "1G1", "TG2", "ULIS",
+    ]  # fmt: skip
+
+
 def test_validating_twice_does_nothing_the_second_time(organization):
     import_ = upload(organization, siecle_xml(organization.uai, [pupil("1111111111A")]))
     first = services.import_validate(import_id=import_.pk)

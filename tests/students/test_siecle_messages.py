@@ -48,7 +48,7 @@ def test_duplicate_ine_in_french():
 
 def test_uai_mismatch_in_french():
     assert french("UAI_MISMATCHED", {"file_uai": "0751234J", "uai": "0750654D"}) == (
-        "L'UAI du fichier SIECLE (0751234J) ne correspond pas à celui de votre "
+        "L'UAI du fichier SIECLE (0751234J) ne correspond pas à celle de votre "
         "établissement (0750654D)."
     )
 

@@ -85,7 +85,7 @@ def test_upload_returns_at_once_and_the_panel_follows_the_import(
     history = admin_client.get("/eleves/import/").content.decode()
     assert "ElevesSansAdresses.xml" in history
     assert "Import terminé" in history
-    assert "2 ajoutés, 0 mis à jour, 0 réactivés, 0 désactivés" in history
+    assert "2 ajoutés, 0 mis à jour, 0 réactivé, 0 désactivé" in history
 
 
 def test_applying_import_shows_application_en_cours(admin_client, organization, run_import):
@@ -212,7 +212,7 @@ def test_history_counts_errors_without_loading_them(admin_client, organization, 
     assert all({"errors", "preview"} <= row.get_deferred_fields() for row in history)
     body = text(admin_client.get("/eleves/import/"))
     assert "2 erreurs" in body
-    assert "1 ajoutés, 0 mis à jour, 0 réactivés, 0 désactivés" in body
+    assert "1 ajouté, 0 mis à jour, 0 réactivé, 0 désactivé" in body
 
 
 def test_history_page_queries_do_not_grow_with_the_history(

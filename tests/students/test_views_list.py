@@ -1,4 +1,6 @@
-"""The student list: search, class filter, sort, pagination, empty state, query count."""
+"""The student list: search, class filter, sort, pagination, empty state, query count, and
+what a head of school expects at the edges (a class that is gone, page 0, no match, a
+match on a second first name)."""
 
 import datetime
 import re
@@ -67,11 +69,63 @@ def test_search_by_ine(signed_in, organization):
     assert names(signed_in.get("/eleves/", {"q": "1234567890a"})) == ["ALPHA"]
 
 
-def test_search_with_no_match_says_so(signed_in, organization):
+def test_search_with_no_match_says_so_and_offers_to_clear_the_filters(signed_in, organization):
     make_learner(organization)
-    response = signed_in.get("/eleves/", {"q": "zzz"})
-    assert "Aucun élève ne correspond à votre recherche." in response.content.decode()
-    assert "0 élève" in response.content.decode()
+    body = signed_in.get("/eleves/", {"q": "zzz"}).content.decode()
+    assert "Aucun élève ne correspond à « zzz »." in body
+    assert "0 élève" not in body
+    assert re.search(
+        r'<a [^>]*href="/eleves/" id="students-clear-filters">Effacer les filtres', body
+    )
+    assert "<tbody>" not in body
+
+
+def test_no_match_names_the_classes_and_clearing_keeps_the_sort(signed_in, organization):
+    make_learner(organization, division="4A")
+    body = signed_in.get("/eleves/?q=zzz&classe=4A&tri=classe").content.decode()
+    assert "Aucun élève ne correspond à « zzz » dans les classes 4A." in body
+    assert 'href="/eleves/?tri=classe" id="students-clear-filters"' in body
+
+
+def test_the_searched_text_is_escaped_in_the_no_match_message(signed_in, organization):
+    make_learner(organization)
+    body = signed_in.get("/eleves/", {"q": "<b>zzz</b>"}).content.decode()
+    assert "« &lt;b&gt;zzz&lt;/b&gt; »" in body
+    assert "<b>zzz</b>" not in body
+
+
+def test_no_match_in_english(signed_in, organization):
+    make_learner(organization)
+    signed_in.cookies["django_language"] = "en"
+    body = signed_in.get("/eleves/", {"q": "zzz"}).content.decode()
+    assert "No student matches “zzz”." in body
+    assert "Clear the filters" in body
+
+
+def test_a_match_on_a_second_first_name_shows_that_name(signed_in, organization):
+    make_learner(organization, last_name="MARTIN", first_name="Léa", middle_name="Marie-Ève")
+    make_learner(organization, last_name="DUPONT", first_name="Hugo", third_name="Maël")
+    body = signed_in.get("/eleves/", {"q": "marie"}).content.decode()
+    assert 'Léa <span class="fr-text--sm">(2e prénom : Marie-Ève)</span>' in body
+    body = signed_in.get("/eleves/", {"q": "dupont mael"}).content.decode()
+    assert 'Hugo <span class="fr-text--sm">(3e prénom : Maël)</span>' in body
+
+
+def test_a_match_on_the_shown_names_shows_no_other_first_name(signed_in, organization):
+    make_learner(organization, last_name="MARTIN", first_name="Marie", middle_name="Mariette")
+    response = signed_in.get("/eleves/", {"q": "mari"})
+    assert names(response) == ["MARTIN"]
+    assert "2e prénom" not in response.content.decode()
+    # And none without a search.
+    make_learner(organization, last_name="DUPONT", middle_name="Zoé")
+    assert "2e prénom" not in signed_in.get("/eleves/").content.decode()
+
+
+def test_second_first_name_in_english(signed_in, organization):
+    make_learner(organization, first_name="Léa", middle_name="Marie")
+    signed_in.cookies["django_language"] = "en"
+    body = signed_in.get("/eleves/", {"q": "marie"}).content.decode()
+    assert "(second first name: Marie)" in body
 
 
 def test_filter_by_one_or_several_classes(signed_in, organization):
@@ -80,19 +134,70 @@ def test_filter_by_one_or_several_classes(signed_in, organization):
     make_learner(organization, last_name="CHARLIE", division="3E1")
     assert names(signed_in.get("/eleves/?classe=4E1")) == ["ALPHA"]
     assert names(signed_in.get("/eleves/?classe=4E1&classe=4E2")) == ["ALPHA", "BRAVO"]
-    # A class that no longer exists is ignored, the others still filter.
-    assert names(signed_in.get("/eleves/?classe=4E2&classe=GONE")) == ["BRAVO"]
     body = signed_in.get("/eleves/?classe=4E1").content.decode()
     assert re.search(r'value="4E1" id="classe-\d+" checked', body)
     assert not re.search(r'value="4E2" id="classe-\d+" checked', body)
+    assert 'id="unknown-classes"' not in body
+
+
+def test_an_unknown_class_is_named_and_the_other_filters_still_apply(signed_in, organization):
+    make_learner(organization, last_name="ALPHA", division="4E1")
+    make_learner(organization, last_name="BRAVO", division="4E2")
+    response = signed_in.get("/eleves/?classe=4E2&classe=GONE&q=bravo")
+    assert names(response) == ["BRAVO"]
+    body = response.content.decode()
+    assert (
+        "La classe GONE ne figure pas dans votre liste d'élèves : "
+        "la liste n'est pas filtrée sur cette classe."
+    ) in body
+    assert "classes : 4E2" in body
+
+
+def test_only_unknown_classes_show_the_whole_list_and_name_them(signed_in, organization):
+    make_learner(organization, last_name="ALPHA", division="4E1")
+    response = signed_in.get("/eleves/?classe=OLD&classe=<i>X</i>")
+    assert names(response) == ["ALPHA"]
+    body = response.content.decode()
+    assert "Les classes OLD, &lt;i&gt;X&lt;/i&gt; ne figurent pas dans votre liste" in body
+    assert "<i>X</i>" not in body
+
+
+def test_unknown_class_in_english(signed_in, organization):
+    make_learner(organization, division="4E1")
+    signed_in.cookies["django_language"] = "en"
+    body = signed_in.get("/eleves/?classe=GONE").content.decode()
+    assert "The class GONE is not in your student list" in body
+
+
+def test_the_class_filter_lists_classes_in_a_schools_order(signed_in, organization):
+    for division, mef in [("TG2", ""), ("5A", "10110001110"), ("6C10", "10010001110")]:
+        make_learner(organization, division=division, mef_code=mef)
+    make_learner(organization, division="6C2", mef_code="10010001110")
+    body = signed_in.get("/eleves/").content.decode()
+    assert re.findall(r'name="classe" value="([^"]+)"', body) == ["6C2", "6C10", "5A", "TG2"]
 
 
 def test_sort_by_name_or_class(signed_in, organization):
-    make_learner(organization, last_name="ALPHA", division="6B")
-    make_learner(organization, last_name="BRAVO", division="10A")
-    make_learner(organization, last_name="CHARLIE", division="6A")
+    make_learner(organization, last_name="ALPHA", division="6B", mef_code="10010001110")
+    make_learner(organization, last_name="BRAVO", division="5A", mef_code="10110001110")
+    make_learner(organization, last_name="CHARLIE", division="6A", mef_code="10010001110")
     assert names(signed_in.get("/eleves/")) == ["ALPHA", "BRAVO", "CHARLIE"]
-    assert names(signed_in.get("/eleves/?tri=classe")) == ["BRAVO", "CHARLIE", "ALPHA"]
+    assert names(signed_in.get("/eleves/?tri=classe")) == ["CHARLIE", "ALPHA", "BRAVO"]
+    # An unknown sort is the sort by name.
+    assert names(signed_in.get("/eleves/?tri=zzz")) == ["ALPHA", "BRAVO", "CHARLIE"]
+
+
+def test_sort_by_name_is_french(signed_in, organization):
+    for last_name in ["VINCENT", "ÉTIENNE", "BONNET", "BÉNÉTEAU"]:
+        make_learner(organization, last_name=last_name)
+    make_learner(organization, last_name="ABADIE", preferred_last_name="MOREAU")
+    assert names(signed_in.get("/eleves/")) == [
+        "BÉNÉTEAU",
+        "BONNET",
+        "ÉTIENNE",
+        "MOREAU",
+        "VINCENT",
+    ]
 
 
 def test_fifty_students_a_page_keeping_the_filters(signed_in, organization):
@@ -105,8 +210,11 @@ def test_fifty_students_a_page_keeping_the_filters(signed_in, organization):
     assert "?classe=4A&amp;page=3" in body
     last = signed_in.get("/eleves/?classe=4A&page=3")
     assert names(last) == [f"NOM{number:03d}" for number in range(100, 120)]
-    # Out of range: the last page.
+    # Past the end: the last page. Zero, below or not a number: the first.
     assert names(signed_in.get("/eleves/?page=99")) == names(last)
+    first = names(signed_in.get("/eleves/?classe=4A"))
+    for page in ["0", "-2", "abc", ""]:
+        assert names(signed_in.get(f"/eleves/?classe=4A&page={page}")) == first, page
 
 
 def test_empty_list_invites_the_admin_to_import(client, admin_user, member_user):
