@@ -106,9 +106,9 @@ def test_a_match_on_a_second_first_name_shows_that_name(signed_in, organization)
     make_learner(organization, last_name="MARTIN", first_name="Léa", middle_name="Marie-Ève")
     make_learner(organization, last_name="DUPONT", first_name="Hugo", third_name="Maël")
     body = signed_in.get("/eleves/", {"q": "marie"}).content.decode()
-    assert 'Léa <span class="fr-text--sm">(2e prénom : Marie-Ève)</span>' in body
+    assert "<bdi>Léa</bdi> <span class=\"fr-text--sm\">(2e prénom : <bdi>Marie-Ève</bdi>)</span>" in body
     body = signed_in.get("/eleves/", {"q": "dupont mael"}).content.decode()
-    assert 'Hugo <span class="fr-text--sm">(3e prénom : Maël)</span>' in body
+    assert '<bdi>Hugo</bdi> <span class="fr-text--sm">(3e prénom : <bdi>Maël</bdi>)</span>' in body
 
 
 def test_a_match_on_the_shown_names_shows_no_other_first_name(signed_in, organization):
@@ -125,7 +125,7 @@ def test_second_first_name_in_english(signed_in, organization):
     make_learner(organization, first_name="Léa", middle_name="Marie")
     signed_in.cookies["django_language"] = "en"
     body = signed_in.get("/eleves/", {"q": "marie"}).content.decode()
-    assert "(second first name: Marie)" in body
+    assert "(second first name: <bdi>Marie</bdi>)" in body
 
 
 def test_filter_by_one_or_several_classes(signed_in, organization):
