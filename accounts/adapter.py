@@ -28,6 +28,15 @@ from .tasks import enqueue_email
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
+        # One sentence whether the login is an e-mail or an identifier, known or not.
+        "email_password_mismatch": _("Incorrect e-mail address, identifier or password."),
+        "username_password_mismatch": _("Incorrect e-mail address, identifier or password."),
+        # Sign-up says an address is taken (a trade-off: with optional verification the
+        # other way would be a second account on one address), and how to get in.
+        "email_taken": _(
+            "An account already uses this e-mail address: sign in, or reset your password "
+            "if you have forgotten it."
+        ),
         # The same sentence whether or not the login names an account (see limits.py).
         "too_many_login_attempts": _(
             "Too many failed sign-in attempts. Try again in a few minutes, or reset your "

@@ -67,7 +67,7 @@ class OwnRedis:
             self.process.wait(timeout=10)
             self.process = None
 
-    def keys(self) -> list[bytes]:
+    def stored_keys(self) -> list[bytes]:
         return redis.Redis(port=self.port).keys("*")
 
 
@@ -77,6 +77,7 @@ def own_redis(settings, tmp_path):
     both down as a real outage would (one Redis serves both in production)."""
     server = OwnRedis(tmp_path)
     server.start()
+    shared_caches = settings.CACHES
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -101,6 +102,8 @@ def own_redis(settings, tmp_path):
     forget_connections()
     yield server
     server.stop()
+    # Back to the shared cache before the other fixtures' teardowns (which clear it).
+    settings.CACHES = shared_caches
     celery_app.conf.update(previous)
     forget_connections()
 
