@@ -24,13 +24,17 @@ from .language import activate_for_request, set_language_cookie, supported_or_de
 from .models import User
 from .tasks import enqueue_email
 
+# One sentence whether the login is an e-mail or an identifier, known or not.
+WRONG_LOGIN_OR_PASSWORD = _(
+    "Incorrect sign-in details: check your e-mail address (or identifier) and your password."
+)
+
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        # One sentence whether the login is an e-mail or an identifier, known or not.
-        "email_password_mismatch": _("Incorrect e-mail address, identifier or password."),
-        "username_password_mismatch": _("Incorrect e-mail address, identifier or password."),
+        "email_password_mismatch": WRONG_LOGIN_OR_PASSWORD,
+        "username_password_mismatch": WRONG_LOGIN_OR_PASSWORD,
         # Sign-up says an address is taken (a trade-off: with optional verification the
         # other way would be a second account on one address), and how to get in.
         "email_taken": _(

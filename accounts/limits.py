@@ -86,7 +86,8 @@ class _FailOpenCache:
     call would wait for its timeout, and a sign-in makes a dozen of them."""
 
     # What each call answers when Redis does not: allauth's limiter then finds no history
-    # and takes its lock (add → True), so every attempt is allowed.
+    # and takes its lock (add → True), so every attempt is allowed. Other methods reach
+    # the real cache (an error there is a 503, see CacheOutageMiddleware).
     _ANSWERS = {
         "add": True,
         "set": True,
@@ -94,10 +95,6 @@ class _FailOpenCache:
         "delete": False,
         "incr": 1,
         "has_key": False,
-        "get_many": {},
-        "set_many": [],
-        "delete_many": None,
-        "clear": None,
     }
 
     def __init__(self, cache) -> None:

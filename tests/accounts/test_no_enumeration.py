@@ -18,7 +18,10 @@ from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MISMATCH = "Adresse e-mail, identifiant ou mot de passe incorrect."
+MISMATCH = (
+    "Identifiants incorrects : vérifiez votre adresse e-mail (ou votre identifiant) et votre "
+    "mot de passe."
+)
 LOGINS = [
     pytest.param("camille@college.example", "personne@college.example", id="e-mail"),
     pytest.param("lea.dupont", "nobody.here", id="identifier"),

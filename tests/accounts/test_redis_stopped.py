@@ -64,7 +64,7 @@ def test_a_wrong_password_is_refused_as_usual_while_redis_is_stopped(own_redis):
     client = Client()
     response = sign_in(client, user.email, "wrong")
     assert response.status_code == 200
-    assert "Adresse e-mail, identifiant ou mot de passe incorrect." in response.content.decode()
+    assert "Identifiants incorrects" in response.content.decode()
     assert not is_signed_in(client)
 
 
