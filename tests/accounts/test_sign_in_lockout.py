@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from accounts.limits import DEVICE_COOKIE_NAME
+from accounts.limits import DEVICE_COOKIE_NAME, read_device
 from tests.accounts.helpers import (
     HOME_IP,
     SCHOOL_IP,
@@ -157,14 +157,24 @@ def test_repeated_wrong_passwords_on_a_staff_account_are_stopped():
 # --- The trusted browser (device cookie) ------------------------------------------------
 
 
-def test_signing_in_gives_the_browser_a_lasting_signed_http_only_cookie():
-    user = UserFactory()
-    client = Client()
-    response = sign_in(client, user.email, PASSWORD)
+def test_signing_in_gives_the_browser_a_lasting_signed_http_only_cookie(rf):
+    user, other = UserFactory(), UserFactory()
+    response = sign_in(Client(), user.email, PASSWORD)
     cookie = response.cookies[DEVICE_COOKIE_NAME]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) >= 180 * 24 * 3600
+    request = rf.get("/")
+    request.COOKIES[DEVICE_COOKIE_NAME] = cookie.value
+    device = read_device(request)
+    assert device.trusts(user)
+    assert not device.trusts(other)
+
+
+def test_a_wrong_password_does_not_make_a_browser_trusted():
+    user = UserFactory()
+    response = sign_in(Client(), user.email, "wrong")
+    assert DEVICE_COOKIE_NAME not in response.cookies
 
 
 def test_a_browser_that_signed_in_before_is_exempt_from_the_per_account_lock():
