@@ -1,8 +1,9 @@
-"""The person's language: the `django_language` cookie that LocaleMiddleware reads.
+"""The person's language: their saved preference, else the `django_language` cookie,
+else French — never the browser's Accept-Language (accounts.middleware.LanguageMiddleware).
 
-Django 5 keeps no language in the session: the cookie is the only place. It is set by
-the language switch, at sign-in (from the preference saved on the account) and when the
-account page changes the preference.
+The cookie is set by the language switch, at sign-in (from the preference saved on the
+account) and when the account page changes the preference; the switch and the account
+page also save the preference of a signed-in person.
 """
 
 from django.conf import settings
@@ -17,6 +18,13 @@ NATIVE_NAMES = {"fr": "Français", "en": "English"}
 
 def supported_or_default(language: str | None) -> str:
     return language if language in SUPPORTED else settings.LANGUAGE_CODE
+
+
+def language_for_request(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return supported_or_default(getattr(user, "language", None))
+    return supported_or_default(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
 
 
 def activate_for_request(request: HttpRequest, language: str) -> None:

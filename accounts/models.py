@@ -14,6 +14,14 @@ def _blank_to_none(value: str | None) -> str | None:
 class UserManager(DjangoUserManager):
     """Users have an e-mail, an identifier (username), or both; never neither."""
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # The whole address, not only the domain as Django does: allauth looks addresses
+        # up lower-cased (sign-in, password reset, sign-up uniqueness), so an address
+        # stored as "Mixed.Case@x.fr" could never sign in. Every path that stores an
+        # e-mail (this manager, User.clean, the back office forms) goes through here.
+        return (email or "").strip().lower()
+
     def _create_user(self, username, email, password, **extra_fields):
         username = _blank_to_none(username)
         email = _blank_to_none(email)
@@ -46,6 +54,8 @@ class User(AbstractUser):
 
     Staff and teachers sign up with an e-mail; students may have only an identifier.
     Both are optional, each unique case-insensitively when set, at least one present.
+    E-mails are stored lower-cased (see UserManager.normalize_email); identifiers keep
+    the case they were typed with and are looked up case-insensitively.
     """
 
     username = models.CharField(

@@ -104,15 +104,19 @@ MIDDLEWARE = [
     "pixorga.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Instead of Django's LocaleMiddleware (which follows Accept-Language): the saved
+    # preference, else the language cookie, else French. After authentication, which it reads.
+    "accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view or the CSRF check reads (and spools) the body.
     "pixorga.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Redis down: sign-in and sign-up fail open, other pages that need it answer 503.
+    "accounts.middleware.CacheOutageMiddleware",
 ]
 
 ROOT_URLCONF = "pixorga.urls"
@@ -163,6 +167,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "pixorga"),
+            # An unreachable Redis must fail fast (sign-in then fails open, see
+            # accounts/limits.py), not hold the request until the OS gives up.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -199,10 +206,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend (a ModelBackend: permissions as usual), checking one password per
+# sign-in whether or not the account exists (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -231,27 +237,38 @@ ACCOUNT_LOGOUT_ON_GET = False
 # never "remembered" for the next pupil.
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pix Orga] "
+# Sign-in and password reset tell nothing about which addresses have an account (same
+# messages; unknown addresses cost the same password hashing, allauth's backend hashes a
+# dummy). Sign-up does say an address is taken: with optional verification the alternative
+# would be a second account on the same address; the per-IP sign-up limit bounds probing.
+ACCOUNT_PREVENT_ENUMERATION = True
 # https://docs.allauth.org/en/latest/account/rate_limits.html
 # A whole class (35 pupils, often more when two classes share the computer room) works
-# behind the school's one public IP: limits per IP are generous, limits per account
-# (`key`: the e-mail or identifier typed, see AccountAdapter) and per user are strict.
-# The cache is Redis when REDIS_URL is set, so the counts are shared by every process.
+# behind the school's one public IP: limits per IP are generous, limits per account are
+# strict. The cache is Redis when REDIS_URL is set, so the counts are shared by every
+# process; when Redis is down, sign-in and sign-up fail open and the other limited pages
+# answer 503 (accounts/middleware.py).
 ACCOUNT_RATE_LIMITS = {
     # Every POST of the sign-in form. Two classes sign in within a minute or two, with
     # retries (allauth's default, 30, would stop the 31st pupil). Above the per-IP
     # "login_failed" figure below, or a flood of sign-ins from one address would lock the
     # school out through this limit instead.
     "login": "600/m/ip",
-    # Wrong passwords. Per account: 5 in 5 minutes, whatever the IP: guessing one
-    # account's password is stopped, and so is password spraying (a few passwords tried
-    # on many accounts), one account at a time.
-    # Per IP, a trade-off: allauth checks this budget before the password, so once it is
-    # spent every sign-in from that IP is refused, right passwords included. A school of
-    # up to ~2,000 pupils sits behind one address, and one pupil's script must not lock
-    # it out, nor two classes mistyping at once: the per-IP figures are only a ceiling
-    # against a flood from one address (300 a minute, 3,000 an hour), not the defence of
-    # an account, which is the per-account limit.
+    # Wrong passwords (accounts/limits.py; a refused attempt counts nowhere). A browser
+    # that never signed in to the account is counted per (account, IP) — 5 in 5 minutes,
+    # the `key` — and per account, whatever the IP: 30 an hour ("login_failed_account").
+    # Password guessing on one account is stopped, and spraying is slowed one account at
+    # a time, while someone else's wrong passwords from another network do not lock the
+    # owner out for long (a lock from one IP is a lock for that IP only).
+    # The per-IP figures are only a ceiling against a flood from one address (300 a
+    # minute, 3,000 an hour): a school of up to ~2,000 pupils sits behind one address, and
+    # one pupil's script must not lock it out, nor two classes mistyping at once.
     "login_failed": "300/m/ip,3000/h/ip,5/5m/key",
+    "login_failed_account": "30/h/key",
+    # A browser that has signed in to the account before (signed device cookie) is
+    # counted per (account, browser) only: neither the school's IP nor the account's
+    # counts apply to it, so a pupil on the school's network cannot lock the head out.
+    "login_failed_device": "5/5m/key",
     # Sign-ups, counted on every POST (a form sent back with an error counts): 35 pupils
     # with two or three tries each, and the next class in the same hour: 300 an hour.
     "signup": "300/h/ip",
@@ -291,6 +308,8 @@ if TRUSTED_PROXY_COUNT:
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Languages ------------------------------------------------------------------------
+# French unless the person chose otherwise: their saved preference, else the language
+# cookie, else LANGUAGE_CODE — never Accept-Language (accounts.middleware.LanguageMiddleware).
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -145,7 +145,8 @@ def test_error_sentences_follow_the_persons_language(
     )
     import_ = Import.objects.get()
     french = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()["errors"][0]
-    admin_client.cookies["django_language"] = "en"
+    # The person switches language (saved on the account, which wins over the cookie).
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = admin_client.get(f"/eleves/import/{import_.pk}/etat.json").json()["errors"][0]
     assert french["code"] == english["code"] == "UAI_MISMATCHED"
     assert "ne correspond pas" in french["message"]

@@ -230,7 +230,7 @@ def test_empty_list_invites_the_admin_to_import(client, admin_user, member_user)
 
 def test_list_page_in_english(signed_in, organization):
     make_learner(organization)
-    signed_in.cookies["django_language"] = "en"
+    signed_in.post("/i18n/setlang/", {"language": "en", "next": "/"})  # saves the preference
     body = signed_in.get("/eleves/").content.decode()
     assert "1 student" in body
     assert "Birth date" in body

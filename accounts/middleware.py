@@ -1,0 +1,64 @@
+"""Two request-wide rules of the accounts app: the page's language, and what a page does
+when the cache (Redis) is down."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from . import limits
+from .language import language_for_request
+
+
+class LanguageMiddleware:
+    """The person's saved preference, else the `django_language` cookie, else French.
+
+    Replaces Django's LocaleMiddleware, which would follow the browser's Accept-Language:
+    a French public service answers in French unless the person chose otherwise. Placed
+    after AuthenticationMiddleware, which it needs to read the preference."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        # The view may have switched (sign-in, account page): say what was served.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class CacheOutageMiddleware:
+    """Redis down: sign-in and sign-up fail open, every other page fails closed.
+
+    Sign-in and sign-up only read and write rate limits in the cache: they run with the
+    cache failing open (accounts.limits.cache_failing_open), so people can still sign in
+    when Redis is down. Anything else that needs the cache (the limits of password reset,
+    of e-mail and password changes…) is refused with a 503 page: a limit that cannot be
+    counted is not skipped there, and the person reads "try again later", not a 500."""
+
+    FAIL_OPEN_URL_NAMES = ("account_login", "account_signup")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._fail_open_paths: frozenset[str] | None = None
+
+    def __call__(self, request):
+        if self._fail_open_paths is None:
+            self._fail_open_paths = frozenset(reverse(name) for name in self.FAIL_OPEN_URL_NAMES)
+        if request.path_info in self._fail_open_paths:
+            with limits.cache_failing_open():
+                return self.get_response(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, limits.CACHE_ERRORS):
+            return None
+        # The URL's name, not its path: a password reset link carries its token in the path.
+        match = request.resolver_match
+        name = match.view_name if match else "?"
+        limits.warn_cache_unreachable(exception, f"{name} refused with a 503 (fail closed)")
+        return render(request, "account/service_unavailable.html", status=503)

@@ -1,0 +1,33 @@
+"""Store every e-mail address lower-cased (issue 8, item 7).
+
+Addresses used to keep the case of their local part ("Mixed.Case@x.fr"), while allauth
+looks them up lower-cased: such a person could neither sign in by e-mail nor reset their
+password. The case-insensitive unique index on the address guarantees that lower-casing
+cannot make two accounts collide. allauth's own addresses (EmailAddress) are lower-cased
+by allauth since its migration 0006; they are done again here for rows written since by
+anything else. One UPDATE per table, in the database (as allauth's 0006 does).
+"""
+
+from django.db import migrations
+from django.db.models.functions import Lower
+
+
+def lowercase_emails(apps, schema_editor):
+    db_alias = schema_editor.connection.alias
+    for model in (apps.get_model("accounts", "User"), apps.get_model("account", "EmailAddress")):
+        (
+            model.objects.using(db_alias)
+            .filter(email__isnull=False)
+            .exclude(email=Lower("email"))
+            .update(email=Lower("email"))
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("account", "0009_emailaddress_unique_primary_email"),
+    ]
+
+    # Nothing to undo: the lower-cased address is the same address.
+    operations = [migrations.RunPython(lowercase_emails, migrations.RunPython.noop)]
