@@ -96,7 +96,7 @@ def test_the_searched_text_is_escaped_in_the_no_match_message(signed_in, organiz
 
 def test_no_match_in_english(signed_in, organization):
     make_learner(organization)
-    signed_in.cookies["django_language"] = "en"
+    signed_in.post("/i18n/setlang/", {"language": "en", "next": "/"})  # saves the preference
     body = signed_in.get("/eleves/", {"q": "zzz"}).content.decode()
     assert "No student matches “zzz”." in body
     assert "Clear the filters" in body
@@ -123,7 +123,7 @@ def test_a_match_on_the_shown_names_shows_no_other_first_name(signed_in, organiz
 
 def test_second_first_name_in_english(signed_in, organization):
     make_learner(organization, first_name="Léa", middle_name="Marie")
-    signed_in.cookies["django_language"] = "en"
+    signed_in.post("/i18n/setlang/", {"language": "en", "next": "/"})  # saves the preference
     body = signed_in.get("/eleves/", {"q": "marie"}).content.decode()
     assert "(second first name: <bdi>Marie</bdi>)" in body
 
@@ -164,7 +164,7 @@ def test_only_unknown_classes_show_the_whole_list_and_name_them(signed_in, organ
 
 def test_unknown_class_in_english(signed_in, organization):
     make_learner(organization, division="4E1")
-    signed_in.cookies["django_language"] = "en"
+    signed_in.post("/i18n/setlang/", {"language": "en", "next": "/"})  # saves the preference
     body = signed_in.get("/eleves/?classe=GONE").content.decode()
     assert "The class GONE is not in your student list" in body
 
