@@ -249,11 +249,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # process; when Redis is down, sign-in and sign-up fail open and the other limited pages
 # answer 503 (accounts/middleware.py).
 ACCOUNT_RATE_LIMITS = {
-    # Every POST of the sign-in form. Two classes sign in within a minute or two, with
-    # retries (allauth's default, 30, would stop the 31st pupil). Above the per-IP
-    # "login_failed" figure below, or a flood of sign-ins from one address would lock the
-    # school out through this limit instead.
-    "login": "600/m/ip",
+    # allauth's own limit on every POST of the sign-in form is off: it is counted per IP
+    # before anything knows the browser, so one pupil's script flooding the form from the
+    # school's address would lock everyone there out, the head's trusted browser
+    # included. Attempts are counted by accounts/limits.py instead, before any password
+    # is checked (a refused attempt costs no hashing), and only failures count.
+    "login": None,
     # Wrong passwords (accounts/limits.py; a refused attempt counts nowhere). A browser
     # that never signed in to the account is counted per (account, IP) — 5 in 5 minutes,
     # the `key` — and per account, whatever the IP: 30 an hour ("login_failed_account").

@@ -303,3 +303,28 @@ def test_a_password_reset_ends_the_trust_of_every_browser(django_capture_on_comm
     reset_password(Client(), head, NEW_PASSWORD, django_capture_on_commit_callbacks)
     wrong_passwords(head.email, 5)
     assert refused(sign_in(old_browser, head.email, NEW_PASSWORD))
+
+
+def test_a_flood_of_sign_in_posts_from_the_school_does_not_lock_the_head_out(settings):
+    """A pupil's script posts the sign-in form without end from the school's address: the
+    per-IP ceilings stop the untrusted attempts, never the head's own browser."""
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "login_failed": "10/m/ip,20/h/ip,5/5m/key",
+    }
+    head = UserFactory()
+    heads_browser = trusted_browser(head)
+    flood = Client()
+    for number in range(40):  # twice the hourly ceiling of the school's address
+        flood.post(
+            "/compte/login/", {"login": f"x{number}@x.fr", "password": "x"}, REMOTE_ADDR=SCHOOL_IP
+        )
+        flood.post("/compte/login/", {"login": "", "password": ""}, REMOTE_ADDR=SCHOOL_IP)
+    # Untrusted browsers at the school are stopped by the ceiling…
+    assert refused(sign_in(Client(), head.email, PASSWORD))
+    # …the head's browser is not, nor is anyone from another address.
+    sign_in(heads_browser, head.email, PASSWORD)
+    assert is_signed_in(heads_browser)
+    elsewhere = Client()
+    sign_in(elsewhere, head.email, PASSWORD, ip=HOME_IP)
+    assert is_signed_in(elsewhere)
