@@ -239,7 +239,7 @@ def test_a_validation_whose_pool_child_is_killed_ends_validated_within_two_minut
         deadline = time.monotonic() + 60
         while not pool_children(worker) and time.monotonic() < deadline:
             time.sleep(0.1)
-        (child,) = pool_children(worker)
+        assert pool_children(worker), log.read_text()
         import_ = services.import_upload(
             organization=organization,
             user=None,
@@ -252,6 +252,9 @@ def test_a_validation_whose_pool_child_is_killed_ends_validated_within_two_minut
                 break
             time.sleep(0.02)
         assert (reading.status, reading.takeovers) == (Status.VALIDATING, 0), log.read_text()
+        # The child running the check, read now: a loaded machine may have replaced the
+        # one seen at start-up before the task arrived.
+        (child,) = pool_children(worker)
         os.kill(child, signal.SIGKILL)
         killed_at = time.monotonic()
         assert row(import_).status == Status.VALIDATING  # killed mid-check

@@ -106,7 +106,9 @@ def test_a_match_on_a_second_first_name_shows_that_name(signed_in, organization)
     make_learner(organization, last_name="MARTIN", first_name="Léa", middle_name="Marie-Ève")
     make_learner(organization, last_name="DUPONT", first_name="Hugo", third_name="Maël")
     body = signed_in.get("/eleves/", {"q": "marie"}).content.decode()
-    assert "<bdi>Léa</bdi> <span class=\"fr-text--sm\">(2e prénom : <bdi>Marie-Ève</bdi>)</span>" in body
+    assert (
+        '<bdi>Léa</bdi> <span class="fr-text--sm">(2e prénom : <bdi>Marie-Ève</bdi>)</span>' in body
+    )
     body = signed_in.get("/eleves/", {"q": "dupont mael"}).content.decode()
     assert '<bdi>Hugo</bdi> <span class="fr-text--sm">(3e prénom : <bdi>Maël</bdi>)</span>' in body
 

@@ -75,7 +75,7 @@ def test_import_detail_is_the_import_of_the_file(admin_client, organization):
     body = admin_client.get(f"/eleves/import/{import_.pk}/").content.decode()
     assert "<h1>Import du fichier export.zip</h1>" in body
     assert f"(1,2{NBSP}Mo)" in body
-    admin_client.cookies["django_language"] = "en"
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})  # saves the preference
     body = admin_client.get(f"/eleves/import/{import_.pk}/").content.decode()
     assert "<h1>Import of the file export.zip</h1>" in body
     assert f"(1.2{NBSP}MB)" in body
@@ -89,7 +89,7 @@ def test_history_counts_agree_with_their_number(admin_client, organization):
     assert "0 ajouté, 1 mis à jour, 2 réactivés, 1 désactivé" in body
     assert "3 ajoutés, 0 mis à jour, 0 réactivé, 25 désactivés" in body
     assert f"(1,2{NBSP}Mo)" in body
-    admin_client.cookies["django_language"] = "en"
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})  # saves the preference
     body = admin_client.get("/eleves/import/").content.decode()
     assert "0 added, 1 updated, 2 re-enabled, 1 disabled" in body
 
