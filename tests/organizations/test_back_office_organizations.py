@@ -111,7 +111,7 @@ def test_the_archived_date_is_read_only_and_archiving_is_an_audited_action(
     organization.refresh_from_db()
     assert organization.archived_at is not None
     staff_client.post(ORGANIZATIONS, {"action": "archive", "_selected_action": [organization.pk]})
-    staff_client.post(ORGANIZATIONS, {"action": "reopen", "_selected_action": [organization.pk]})
+    staff_client.post(ORGANIZATIONS, {"action": "unarchive", "_selected_action": [organization.pk]})
     organization.refresh_from_db()
     assert organization.archived_at is None
     assert [row[:3] for row in audit_rows(organization=organization, action__endswith="ed")] == [
