@@ -41,6 +41,15 @@ class CguDateInPastError(AppError):
     status = 400
 
 
+class CguDateBeforeLatestError(AppError):
+    code = "CGU_DATE_BEFORE_LATEST"
+    default_message = _(
+        "A new version of the terms of use takes effect after the latest one, which "
+        "applies from %(latest)s."
+    )
+    status = 400
+
+
 class CguVersionOutdatedError(AppError):
     """The version being accepted is no longer (or not yet) the one in force: the person
     must read the current text first. meta: `version_id`, `current_version_id`."""

@@ -61,7 +61,7 @@ def organization_bulk_create(*, actor: User, lines: list[CsvLine]) -> list[BulkL
     _mark_existing(results, lines)
     _mark_repeated_uais(results)
     for result, line in zip(results, lines, strict=True):
-        if result.outcome == EXISTING:
+        if result.outcome == EXISTING or line.error:
             continue
         values = _values(line, result)
         if result.reasons:
@@ -126,7 +126,12 @@ def _mark_repeated_uais(results: list[BulkLineResult]) -> None:
 def _values(line: CsvLine, result: BulkLineResult) -> dict:
     """The line's values as `organization_create` takes them; problems go to reasons."""
     type_ = line.values.get("type", "").strip().upper()
-    if type_ not in Organization.Type.values:
+    if not type_:
+        result.reasons.append(
+            _("The type is missing: the types are %(types)s.")
+            % {"types": ", ".join(Organization.Type.values)}
+        )
+    elif type_ not in Organization.Type.values:
         result.reasons.append(
             _("Unknown type “%(type)s”: the types are %(types)s.")
             % {"type": line.values.get("type", ""), "types": ", ".join(Organization.Type.values)}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..audit import Action, OnBehalfOf, audit_record
-from ..errors import CguDateInPastError, CguVersionOutdatedError
+from ..errors import CguDateBeforeLatestError, CguDateInPastError, CguVersionOutdatedError
 from ..models import CguAcceptance, CguVersion
 from ..selectors import cgu_version_current
 
@@ -21,9 +21,19 @@ _PAST_TOLERANCE = datetime.timedelta(minutes=5)
 
 
 def cgu_check_effective_at(effective_at: datetime.datetime) -> None:
-    """CguDateInPastError for a date before now (the back-office form checks it too)."""
+    """The date a new version may take effect (the back-office form checks it too):
+    CguDateInPastError before now, CguDateBeforeLatestError before the latest version's
+    (that one would stay in force, and the new one never apply)."""
     if effective_at < timezone.now() - _PAST_TOLERANCE:
         raise CguDateInPastError(meta={"effective_at": effective_at.isoformat()})
+    latest = CguVersion.objects.order_by("-effective_at").first()
+    if latest is not None and effective_at <= latest.effective_at:
+        raise CguDateBeforeLatestError(
+            meta={
+                "effective_at": effective_at.isoformat(),
+                "latest": timezone.localtime(latest.effective_at).strftime("%d/%m/%Y %H:%M:%S"),
+            }
+        )
 
 
 @transaction.atomic

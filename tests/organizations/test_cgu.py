@@ -8,6 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from organizations.errors import (
+    CguDateBeforeLatestError,
+    CguDateInPastError,
+    CguVersionOutdatedError,
+)
 from organizations.guards import (
     CguNotAcceptedError,
     OrganizationArchivedError,
@@ -23,7 +28,6 @@ from organizations.services import (
     membership_create,
     organization_archive,
 )
-from organizations.services.cgu import CguDateInPastError, CguVersionOutdatedError
 from students.guards import import_get_for_admin
 from students.models import Import
 from tests.factories import (
@@ -47,11 +51,18 @@ def publish(**kwargs) -> CguVersion:
 
 def test_the_current_version_is_the_newest_in_force_not_a_scheduled_one(admin_user):
     first = cgu_version_current()
-    later = publish(effective_at=timezone.now() + datetime.timedelta(days=30))
-    assert cgu_version_current() == first
     now = publish()
+    assert cgu_version_current() == now != first
+    publish(effective_at=timezone.now() + datetime.timedelta(days=30))
     assert cgu_version_current() == now
-    assert later.effective_at > now.effective_at
+
+
+def test_a_version_cannot_take_effect_before_the_latest_one(admin_user):
+    scheduled = publish(effective_at=timezone.now() + datetime.timedelta(days=30))
+    with pytest.raises(CguDateBeforeLatestError) as refused:
+        publish()  # now: before the scheduled one, so it would never apply
+    assert refused.value.code == "CGU_DATE_BEFORE_LATEST"
+    assert CguVersion.objects.order_by("-effective_at").first() == scheduled
 
 
 def test_staff_publish_a_version_and_it_is_recorded():
