@@ -206,3 +206,18 @@ def test_the_page_and_the_service_refuse_non_staff(client, admin_user):
             actor=admin_user, lines=read_organizations_csv(b"nom;type\nA;SUP\n")
         )
     assert not Organization.objects.filter(name="A").exists()
+
+
+def test_a_file_too_long_for_one_request_is_refused():
+    from organizations.bulk_csv import MAX_BYTES, MAX_LINES
+
+    rows = "".join(f"École {n};SUP;;;\n" for n in range(MAX_LINES + 1))
+    with pytest.raises(BulkFileError) as refused:
+        read_organizations_csv(f"{HEADER}\n{rows}".encode())
+    assert refused.value.meta["reason"] == "too_many_lines"
+    assert len(read_organizations_csv(f"{HEADER}\n{rows[: rows.rindex('École')]}".encode())) == (
+        MAX_LINES
+    )
+    with pytest.raises(BulkFileError) as refused:
+        read_organizations_csv(b"x" * (MAX_BYTES + 1))
+    assert refused.value.meta["reason"] == "too_large"
