@@ -6,32 +6,69 @@ allowed it, or raises:
 
     Http404                     not an active member (an outsider cannot tell an existing
                                 id from a missing one), or no such object
+    CguNotAcceptedError         the person has not accepted the current terms of use
+                                (code CGU_NOT_ACCEPTED; pages redirect to /cgu/)
     OrganizationArchivedError   the space is closed (code ORGANIZATION_ARCHIVED)
     PermissionDenied            the role is too low
     (another AppError)          a capability the organisation lacks, e.g. importing
                                 from SIECLE (each app's guards add their own)
 
-The order is fixed: membership, closed space, role, then capabilities, so that what a
-refusal reveals never depends on more than the person already knows. Pages reach these
-through `organizations.permissions.org_view`; the API and tasks call them directly.
-Objects of other apps get their own `<entity>_get_for_<role>` in that app's `guards.py`,
-built on `membership_get_for_role`.
+The order is fixed: membership, terms of use, closed space, role, then capabilities.
+Membership comes first so that what a refusal reveals never depends on more than the
+person already knows (an outsider gets 404, never "accept the terms"); the terms come
+next because they are the person's own business, whatever the organisation's state or
+their role there. A person who belongs to no organisation at all gets
+`NoOrganizationError` from `org_view` (a page explaining invitations, not a bare 403).
+
+The CGU state is read with the membership (`selectors.membership_list_for_user`
+annotates it), so the rule adds no query to a lookup. Pages reach these through
+`organizations.permissions.org_view`; the API and tasks call them directly. Objects of
+other apps get their own `<entity>_get_for_<role>` in that app's `guards.py`, built on
+`membership_get_for_role`.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from pixorga.errors import AppError
 
 from .models import Membership, Organization
-from .selectors import membership_get_active
+from .selectors import cgu_state_for_user, membership_get_active
 
 ROLE_RANK = {Membership.Role.MEMBER: 0, Membership.Role.ADMIN: 1}
 ORGANIZATION_ARCHIVED = "ORGANIZATION_ARCHIVED"
+CGU_NOT_ACCEPTED = "CGU_NOT_ACCEPTED"
+NO_ORGANIZATION = "NO_ORGANIZATION"
+
+
+class CguNotAcceptedError(AppError):
+    """The person has not accepted the current terms of use (or none is published yet:
+    nobody uses a space without terms). meta: `version_id` (None before the first
+    version), `url` (the page where they accept)."""
+
+    code = CGU_NOT_ACCEPTED
+    default_message = _("Read and accept the terms of use of Pix Orga to continue.")
+    status = 403
+
+    def __init__(self, version_id: int | None) -> None:
+        super().__init__(meta={"version_id": version_id, "url": reverse("organizations:cgu")})
+
+
+class NoOrganizationError(AppError):
+    """A signed-in person who belongs to no organisation reached the organisation space."""
+
+    code = NO_ORGANIZATION
+    default_message = _(
+        "Your account is not a member of any organisation: access to a school's space is "
+        "by invitation from its administrator."
+    )
+    status = 403
+    template_name = "organizations/no_organization.html"
 
 
 class OrganizationArchivedError(AppError):
@@ -45,10 +82,23 @@ class OrganizationArchivedError(AppError):
         super().__init__(meta={"organization_id": organization.pk, "name": organization.name})
 
 
+def check_cgu_accepted(membership: Membership) -> None:
+    """CguNotAcceptedError unless the member accepted the current terms of use."""
+    accepted = getattr(membership, "cgu_accepted", None)
+    version_id = getattr(membership, "cgu_version_id", None)
+    if accepted is None:
+        # A membership not read through the selectors: one query for the state.
+        version_id, accepted = cgu_state_for_user(user_id=membership.user_id)
+    if not accepted:
+        raise CguNotAcceptedError(version_id)
+
+
 def check_role(membership: Membership, role: str) -> Membership:
-    """The rules of the space once the membership is known: closed space, then role."""
+    """The rules of the space once the membership is known: terms of use, closed space,
+    then role."""
     if ROLE_RANK.get(role) is None:
         raise ValueError(f"Unknown role {role!r}")
+    check_cgu_accepted(membership)
     if membership.organization.is_archived:
         raise OrganizationArchivedError(membership.organization)
     if ROLE_RANK[membership.role] < ROLE_RANK[role]:

@@ -37,6 +37,15 @@ class Organization(models.Model):
     province_code = models.CharField(_("province code"), max_length=3, blank=True)
     documentation_url = models.URLField(_("documentation URL"), blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # Who closed the space (with `archived_at`, when); the audit log keeps the history.
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("archived by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -146,6 +155,8 @@ class AuditLog(models.Model):
         MEMBER = "MEMBER", _("Member of the organisation")
         STAFF = "STAFF", _("Platform staff")
         SYSTEM = "SYSTEM", _("System (command, task)")
+        # A person acting for themselves, for no organisation: accepting the terms of use.
+        SELF = "SELF", _("The person themselves")
 
     class Action(models.TextChoices):
         """The stable codes (never renamed: the log is read years later). A new action is
@@ -154,7 +165,12 @@ class AuditLog(models.Model):
         ORGANIZATION_CREATED = "organization.created", _("Organisation created")
         ORGANIZATION_CHANGED = "organization.changed", _("Organisation changed")
         ORGANIZATION_ARCHIVED = "organization.archived", _("Organisation archived")
+        # Unarchived (`organization_unarchive`); the code predates the function's name.
         ORGANIZATION_REOPENED = "organization.reopened", _("Organisation reopened")
+        ORGANIZATION_BULK_CREATED = (
+            "organization.bulk_created",
+            _("Organisations created from a CSV file"),
+        )
         MEMBERSHIP_CREATED = "membership.created", _("Member added")
         MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", _("Member's role changed")
         MEMBERSHIP_REMOVED = "membership.removed", _("Member removed")
@@ -167,6 +183,8 @@ class AuditLog(models.Model):
         IMPORT_UPLOADED = "import.uploaded", _("Student file uploaded")
         IMPORT_CONFIRMED = "import.confirmed", _("Student import confirmed")
         IMPORT_CANCELLED = "import.cancelled", _("Student import cancelled")
+        CGU_PUBLISHED = "cgu.published", _("Terms of use published")
+        CGU_ACCEPTED = "cgu.accepted", _("Terms of use accepted")
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
@@ -210,3 +228,72 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} #{self.pk}"
+
+
+class CguVersion(models.Model):
+    """One version of the terms of use (CGU): its text in French (required) and English
+    (optional; French is shown when it is empty), and the moment it takes effect.
+
+    The text is stored in the row, never in a template: what a person accepted must stay
+    readable exactly as it was, years later, whatever is deployed since. Rows are added
+    by `cgu_version_publish` and never changed or deleted (the back office is read-only
+    once saved). The current version is the newest whose `effective_at` has come.
+    """
+
+    effective_at = models.DateTimeField(_("takes effect on"), unique=True)
+    text_fr = models.TextField(_("text in French"))
+    text_en = models.TextField(_("text in English"), blank=True)
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("terms of use version")
+        verbose_name_plural = _("terms of use versions")
+        ordering = ["-effective_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text_fr=""), name="cguversion_has_french_text"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Terms of use of %(date)s") % {
+            "date": timezone.localtime(self.effective_at).strftime("%Y-%m-%d %H:%M")
+        }
+
+    def text_for(self, language: str | None) -> tuple[str, str]:
+        """(text, its language code): English when asked and written, else French."""
+        if (language or "").startswith("en") and self.text_en.strip():
+            return self.text_en, "en"
+        return self.text_fr, "fr"
+
+
+class CguAcceptance(models.Model):
+    """A person accepted a version of the terms of use: once per person and version, for
+    every organisation they belong to (the terms are the platform's, not a school's)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cgu_acceptances",
+        verbose_name=_("user"),
+    )
+    # PROTECT: a version someone accepted is a record, not something to tidy away.
+    version = models.ForeignKey(
+        CguVersion,
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+        verbose_name=_("version"),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("terms of use acceptance")
+        verbose_name_plural = _("terms of use acceptances")
+        ordering = ["-accepted_at"]
+        constraints = [
+            # Also the index of the guard's lookup (user, current version).
+            models.UniqueConstraint(
+                fields=["user", "version"], name="cguacceptance_once_per_user_and_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.version}"

@@ -9,11 +9,14 @@
     @org_view(..., check=organization_check_can_import)
                                    a capability of the organisation, checked last
 
-The adapter holds no rule of its own; it maps the guards' outcomes:
-anonymous → sign-in page; signed in but member of no organisation → 403; `Http404` → 404;
-`PermissionDenied` → 403; an `AppError` (closed space, a capability) → its page with its
-status (`template_name` when the error has one). With `as_json=True`, every refusal but the
-sign-in is `{"code", "message", "meta"}` with the same status.
+The adapter holds no rule of its own; it maps the guards' outcomes, in the guards' order:
+anonymous → sign-in page; signed in but member of no organisation → the "no organisation"
+page (`NO_ORGANIZATION`, 403: access is by invitation); `Http404` → 404; terms of use not
+accepted (`CGU_NOT_ACCEPTED`) → redirect to `/cgu/?next=<this page>` (a GET; after another
+method, no `next`: the page it would return to only takes that method); `PermissionDenied`
+→ 403; another `AppError` (closed space, a capability) → its page with its status
+(`template_name` when the error has one). With `as_json=True`, every refusal but the
+sign-in is `{"code", "message", "meta"}` with the same status (403 for CGU_NOT_ACCEPTED).
 
 A URL naming an object applies every rule to the object's organisation, whatever the
 current one; only once all pass does it become current (`switch=False` for the polls of a
@@ -29,14 +32,15 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from pixorga.errors import AppError, app_error_response, error_response
 
 from .current import make_current, resolve_current_membership
-from .guards import ROLE_RANK, check_role
+from .guards import ROLE_RANK, CguNotAcceptedError, NoOrganizationError, check_role
 from .models import Membership, Organization
 
 NOT_FOUND = "NOT_FOUND"
@@ -44,6 +48,11 @@ FORBIDDEN = "FORBIDDEN"
 
 
 def _refusal(request, error: Exception, *, as_json: bool):
+    if isinstance(error, CguNotAcceptedError) and not as_json:
+        url = error.meta["url"]
+        if request.method in ("GET", "HEAD"):
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        return HttpResponseRedirect(url)
     if isinstance(error, AppError):
         if as_json:
             return app_error_response(error)
@@ -80,7 +89,7 @@ def org_view(
                 if get is None:
                     membership = resolve_current_membership(request)
                     if membership is None:
-                        raise PermissionDenied("not a member of any organisation")
+                        raise NoOrganizationError()
                     check_role(membership, role)
                     view_args = args
                 else:
@@ -99,6 +108,7 @@ def org_view(
 
         # Read by the URL-walker test: every organisation-space route carries this.
         wrapped.org_view_guard = get.__name__ if get is not None else f"current:{role}"
+        wrapped.org_view_as_json = as_json
         return wrapped
 
     return decorator

@@ -1,19 +1,35 @@
-"""Reads on organisations and memberships."""
+"""Reads on organisations, memberships and the terms of use (CGU)."""
 
-from django.db.models import F, QuerySet
+from __future__ import annotations
+
+from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Membership
+from .models import CguAcceptance, CguVersion, Membership
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """The person's active memberships, with their organisations: open organisations
     first (the default current one is never a closed space when an open one exists),
-    then oldest first."""
+    then oldest first.
+
+    Each carries the person's CGU state, read in the same query so that the guards add
+    none: `cgu_version_id` (the current version, None when none is published) and
+    `cgu_accepted` (whether the person accepted it)."""
+    current = _current_version_id()
     return (
         Membership.objects.filter(user=user, disabled_at__isnull=True)
         .select_related("organization")
+        .annotate(
+            cgu_version_id=Subquery(current),
+            cgu_accepted=Exists(
+                CguAcceptance.objects.filter(
+                    user_id=OuterRef("user_id"), version_id=Subquery(current)
+                )
+            ),
+        )
         .order_by(F("organization__archived_at").asc(nulls_first=True), "created_at", "id")
     )
 
@@ -28,4 +44,65 @@ def membership_list_for_organization(*, organization_id: int) -> QuerySet[Member
         Membership.objects.filter(organization_id=organization_id, disabled_at__isnull=True)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email", "id")
+    )
+
+
+# --- Terms of use ---------------------------------------------------------------------
+
+
+def _current_version_id() -> QuerySet[CguVersion]:
+    # The application's clock, not the database's: PostgreSQL's NOW() is the start of
+    # the transaction, which would hide a version published earlier in that transaction.
+    return (
+        CguVersion.objects.filter(effective_at__lte=timezone.now())
+        .order_by("-effective_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def cgu_version_current() -> CguVersion | None:
+    """The version in force: the newest whose date has come (None before the first)."""
+    return CguVersion.objects.filter(pk__in=_current_version_id()).first()
+
+
+def cgu_version_get(*, version_id) -> CguVersion | None:
+    """A version by id as a form sends it (a string, maybe garbage): None if none."""
+    try:
+        return CguVersion.objects.filter(pk=int(version_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def cgu_version_list() -> QuerySet[CguVersion]:
+    """Every version, newest first, with `in_force` and `acceptance_count` (the back
+    office's list)."""
+    return CguVersion.objects.annotate(
+        in_force=Case(
+            When(pk=Subquery(_current_version_id()), then=Value(True)), default=Value(False)
+        ),
+        acceptance_count=Count("acceptances"),
+    ).order_by("-effective_at", "-pk")
+
+
+def cgu_state_for_user(*, user_id: int) -> tuple[int | None, bool]:
+    """(current version id, accepted by this person?) in one query; for a membership that
+    was not read through `membership_list_for_user`."""
+    row = (
+        CguVersion.objects.filter(pk__in=_current_version_id())
+        .annotate(
+            accepted=Exists(CguAcceptance.objects.filter(user_id=user_id, version=OuterRef("pk")))
+        )
+        .values_list("pk", "accepted")
+        .first()
+    )
+    return row if row is not None else (None, False)
+
+
+def cgu_acceptance_latest(*, user: User) -> CguAcceptance | None:
+    """The person's most recent acceptance (of any version), with its version."""
+    return (
+        CguAcceptance.objects.filter(user=user)
+        .select_related("version")
+        .order_by("-version__effective_at", "-pk")
+        .first()
     )

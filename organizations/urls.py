@@ -7,4 +7,5 @@ urlpatterns = [
     path("organisation/changer/", views.switch, name="switch"),
     path("equipe/", views.team, name="team"),
     path("documentation/", views.documentation, name="documentation"),
+    path("cgu/", views.cgu, name="cgu"),
 ]

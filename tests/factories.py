@@ -3,14 +3,24 @@
 import factory
 
 from accounts.models import User
-from organizations.models import Membership, Organization
-from organizations.services import membership_create, organization_create
+from organizations.models import CguVersion, Membership, Organization
+from organizations.selectors import cgu_version_current
+from organizations.services import (
+    cgu_accept,
+    cgu_version_publish,
+    membership_create,
+    organization_create,
+)
 from organizations.uai import uai_check_letter
 
 PASSWORD = "correct-horse-battery-staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A person who has accepted the terms of use in force (publishing a first version if
+    there is none), as everyone reaching the organisation space has; pass
+    `cgu_accepted=False` for someone who has not."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -22,7 +32,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         password = kwargs.pop("password", PASSWORD)
-        return model_class.objects.create_user(*args, password=password, **kwargs)
+        cgu_accepted = kwargs.pop("cgu_accepted", True)
+        user = model_class.objects.create_user(*args, password=password, **kwargs)
+        if cgu_accepted:
+            accept_cgu(user)
+        return user
+
+
+CGU_TEXT = "Conditions générales d'utilisation de Pix Orga (tests).\n\nArticle 1 : objet."
+
+
+def current_cgu() -> CguVersion:
+    """The version in force, published (by the system) when there is none yet."""
+    return cgu_version_current() or cgu_version_publish(
+        actor=None, text_fr=CGU_TEXT, text_en="Pix Orga terms of use (tests)."
+    )
+
+
+def accept_cgu(user: User) -> None:
+    cgu_accept(user=user, version=current_cgu())
 
 
 def make_uai(number: int) -> str:
@@ -45,8 +73,16 @@ def make_organization(**kwargs) -> Organization:
     return organization_create(**defaults)
 
 
-def make_member(organization: Organization, role: str = Membership.Role.MEMBER, **user_kwargs):
-    user = UserFactory(**user_kwargs)
+def make_member(
+    organization: Organization,
+    role: str = Membership.Role.MEMBER,
+    *,
+    cgu_accepted: bool = True,
+    **user_kwargs,
+):
+    """A person with an active membership who has accepted the terms of use in force
+    (`cgu_accepted=False`: who has not, and is sent to /cgu/)."""
+    user = UserFactory(cgu_accepted=cgu_accepted, **user_kwargs)
     membership_create(user=user, organization=organization, role=role)
     return user
 
@@ -110,7 +146,10 @@ def make_learner(organization: Organization, **fields):
 
 
 def make_staff(**user_kwargs):
-    """A platform staff member with every back-office permission."""
+    """A platform staff member with every back-office permission. The back office is not
+    an organisation space: no terms of use accepted unless asked (`cgu_accepted=True`),
+    so that their audit trail holds only what the test makes them do."""
+    user_kwargs.setdefault("cgu_accepted", False)
     return UserFactory(is_staff=True, is_superuser=True, **user_kwargs)
 
 

@@ -1,7 +1,8 @@
-"""Writes on organisations: create, change (the back office), archive, reopen."""
+"""Writes on organisations: create, change (the back office), archive, unarchive."""
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,14 +56,14 @@ def organization_save(
 
     A new one (no id yet) is created; an existing one is saved only if `changed_fields`
     names something, and the audit row lists the field names (not their values). The
-    archived date is refused here: `organization_archive` / `organization_reopen` are
-    the only ways to close or reopen a space.
+    archived date is refused here: `organization_archive` / `organization_unarchive`
+    are the only ways to close or reopen a space.
     """
     if organization.pk is None:
         return _insert(organization, actor=actor, on_behalf_of=on_behalf_of)
     fields = sorted(set(changed_fields))
-    if "archived_at" in fields:
-        raise ValueError("Archive or reopen through organization_archive / organization_reopen")
+    if {"archived_at", "archived_by"} & set(fields):
+        raise ValueError("Archive or unarchive through organization_archive / _unarchive")
     if not fields:
         return organization
     organization.full_clean()
@@ -81,48 +82,83 @@ def organization_save(
 def organization_archive(
     *, actor: User | None, organization: Organization, on_behalf_of: str | None = None
 ) -> Organization:
-    """Close the organisation's space (members see "space closed"); already closed: no-op.
+    """Close the organisation's space (members see "space closed", its campaigns refuse
+    new participants) and cancel its pending invitations; already closed: no-op.
 
-    Taken under the organisation's row lock, the lock a running import's apply holds:
-    the apply either ends before the archive or sees it and writes nothing.
+    Platform staff (on behalf of STAFF, the default with an actor; PermissionDenied for
+    anyone else) or the system (no actor). Records who and when on the row and in the
+    audit log. Taken under the organisation's row lock, the lock a running import's apply
+    and an invitation's acceptance hold: they either end before the archive or see it.
     """
+    _check_staff(actor, on_behalf_of)
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     if locked.archived_at is None:
         locked.archived_at = timezone.now()
-        locked.save(update_fields=["archived_at"])
+        locked.archived_by = actor
+        locked.save(update_fields=["archived_at", "archived_by"])
+        # MERGE POINT (invitations, issue 11): cancel the pending invitations here, in
+        # this transaction and under this lock, so that none can be accepted into a
+        # closed space. `organizations` must not import `invitations` (the dependency
+        # points the other way); the lead wires it at merge:
+        #     invitations_cancel_pending(
+        #         organization=locked, actor=actor, reason="ORGANIZATION_ARCHIVED"
+        #     )
         audit_record(
             actor=actor,
-            on_behalf_of=on_behalf_of,
+            on_behalf_of=_capacity(actor, on_behalf_of),
             action=Action.ORGANIZATION_ARCHIVED,
             target=locked,
         )
     organization.archived_at = locked.archived_at
+    organization.archived_by_id = locked.archived_by_id
     return locked
 
 
 @transaction.atomic
-def organization_reopen(
+def organization_unarchive(
     *, actor: User | None, organization: Organization, on_behalf_of: str | None = None
 ) -> Organization:
-    """Reopen an archived organisation's space; already open: no-op."""
+    """Reopen an archived organisation's space; already open: no-op. Same authority as
+    `organization_archive`. Cancelled invitations stay cancelled: staff send a new one."""
+    _check_staff(actor, on_behalf_of)
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     if locked.archived_at is not None:
-        locked.archived_at = None
-        locked.save(update_fields=["archived_at"])
+        locked.archived_at, locked.archived_by = None, None
+        locked.save(update_fields=["archived_at", "archived_by"])
         audit_record(
             actor=actor,
-            on_behalf_of=on_behalf_of,
+            on_behalf_of=_capacity(actor, on_behalf_of),
             action=Action.ORGANIZATION_REOPENED,
             target=locked,
         )
-    organization.archived_at = locked.archived_at
+    organization.archived_at, organization.archived_by_id = None, None
     return locked
+
+
+def _capacity(actor: User | None, on_behalf_of: str | None) -> str | None:
+    if on_behalf_of is None and actor is not None:
+        return OnBehalfOf.STAFF
+    return on_behalf_of
+
+
+def _check_staff(actor: User | None, on_behalf_of: str | None) -> None:
+    """Closing and reopening a space is the platform's decision, not a school's."""
+    if actor is None:
+        return
+    if _capacity(actor, on_behalf_of) != OnBehalfOf.STAFF or not (
+        actor.is_staff and actor.is_active
+    ):
+        raise PermissionDenied("only platform staff archive or unarchive an organisation")
 
 
 def _insert(
     organization: Organization, *, actor: User | None, on_behalf_of: str | None
 ) -> Organization:
-    organization.full_clean()  # normalises the UAI, then validates it
+    # Normalises the UAI, then validates every field and `clean()`'s rules. Not the check
+    # constraints: they restate `clean()`'s rules, which have already given their own
+    # messages, and Django checks each with a query of its own (three per organisation,
+    # a third of a bulk creation's queries); the database still enforces them.
+    organization.full_clean(validate_constraints=False)
     organization.save()
     audit_record(
         actor=actor,

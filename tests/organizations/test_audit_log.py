@@ -91,7 +91,7 @@ def test_an_unknown_action_is_refused():
 
 
 def test_capacity_must_fit_the_actor():
-    teacher = UserFactory()
+    teacher = UserFactory(cgu_accepted=False)
     with pytest.raises(ValueError, match="on_behalf_of"):
         audit_record(actor=teacher, action=Action.USER_CHANGED)
     with pytest.raises(ValueError, match="STAFF"):

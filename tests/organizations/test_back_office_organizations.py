@@ -8,6 +8,7 @@ import pytest
 from organizations.models import AuditLog, Membership, Organization
 from tests.factories import UserFactory, audit_rows, make_learner, make_uai
 from tests.organizations.back_office import (
+    MEMBERSHIPS,
     ORGANIZATIONS,
     membership_of,
 )
@@ -111,7 +112,7 @@ def test_the_archived_date_is_read_only_and_archiving_is_an_audited_action(
     organization.refresh_from_db()
     assert organization.archived_at is not None
     staff_client.post(ORGANIZATIONS, {"action": "archive", "_selected_action": [organization.pk]})
-    staff_client.post(ORGANIZATIONS, {"action": "reopen", "_selected_action": [organization.pk]})
+    staff_client.post(ORGANIZATIONS, {"action": "unarchive", "_selected_action": [organization.pk]})
     organization.refresh_from_db()
     assert organization.archived_at is None
     assert [row[:3] for row in audit_rows(organization=organization, action__endswith="ed")] == [
@@ -171,3 +172,71 @@ def test_a_learner_s_linked_account_is_read_only(staff_client, organization):
     assert response.status_code == 403
     learner.refresh_from_db()
     assert learner.user_id == account.pk
+
+
+# --- Creation rules, archiving, members ---------------------------------------------------
+
+
+def test_a_secondary_school_needs_its_uai_and_official_email(staff_client):
+    for missing, field, message in (
+        ("uai", "uai", "Un établissement scolaire doit avoir son UAI."),
+        ("official_email", "official_email", "doit avoir son adresse e-mail officielle"),
+    ):
+        response = staff_client.post(f"{ORGANIZATIONS}add/", organization_data(**{missing: ""}))
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert message in " ".join(errors[field]), field
+    assert not Organization.objects.exists()
+    assert not AuditLog.objects.filter(action="organization.created").exists()
+
+
+def test_a_university_needs_neither(staff_client):
+    data = organization_data(type="SUP", uai="", official_email="", name="Université Test")
+    assert staff_client.post(f"{ORGANIZATIONS}add/", data).status_code == 302
+    assert Organization.objects.get(name="Université Test").uai is None
+
+
+def test_archiving_records_who_and_when_and_unarchiving_clears_them(
+    staff_client, staff, organization
+):
+    staff_client.post(ORGANIZATIONS, {"action": "archive", "_selected_action": [organization.pk]})
+    organization.refresh_from_db()
+    assert organization.archived_by == staff
+    assert organization.archived_at is not None
+    page = staff_client.get(f"{ORGANIZATIONS}{organization.pk}/change/").content.decode()
+    assert 'name="archived_by"' not in page  # shown, read-only
+    assert str(staff) in page
+    staff_client.post(ORGANIZATIONS, {"action": "unarchive", "_selected_action": [organization.pk]})
+    organization.refresh_from_db()
+    assert (organization.archived_at, organization.archived_by) == (None, None)
+
+
+def test_only_staff_archive_or_unarchive(organization, admin_user, staff):
+    from django.core.exceptions import PermissionDenied
+
+    from organizations.services import organization_archive, organization_unarchive
+
+    for service in (organization_archive, organization_unarchive):
+        with pytest.raises(PermissionDenied):
+            service(actor=admin_user, organization=organization)
+        with pytest.raises(PermissionDenied):
+            service(actor=staff, organization=organization, on_behalf_of="ADMIN")
+    organization.refresh_from_db()
+    assert organization.archived_at is None
+    organization_archive(actor=None, organization=organization)  # a command: SYSTEM
+    assert audit_rows(action="organization.archived")[0][1:3] == (None, "SYSTEM")
+
+
+def test_the_organisation_page_leads_to_its_members_where_roles_change(
+    staff_client, staff, organization, member_user, other_organization, outsider_user
+):
+    page = staff_client.get(f"{ORGANIZATIONS}{organization.pk}/change/").content.decode()
+    link = f"{MEMBERSHIPS}?organization={organization.pk}&amp;disabled_at__isempty=1"
+    assert link in page
+    listed = staff_client.get(link.replace("&amp;", "&"))
+    assert {m.organization_id for m in listed.context["cl"].result_list} == {organization.pk}
+    membership = membership_of(member_user, organization)
+    staff_client.post(MEMBERSHIPS, {"action": "make_admin", "_selected_action": [membership.pk]})
+    membership.refresh_from_db()
+    assert membership.role == "ADMIN"
+    assert audit_rows(action="membership.role_changed")[0][1:3] == (staff.pk, "STAFF")

@@ -17,6 +17,11 @@ def admin_page(request):
     return HttpResponse(f"admin page of {request.organization.pk}")
 
 
+@org_view(as_json=True)
+def member_json(request):
+    return JsonResponse({"organization": request.organization.pk})
+
+
 # The organisation stands for "the object the URL names" (an import, a campaign).
 @org_view(get=organization_get_for_admin)
 def object_page(request, organization):
@@ -32,6 +37,7 @@ urlpatterns = [
     path("objet/<int:organization_id>/", object_page),
     path("objet/<int:organization_id>/etat.json", object_poll),
     path("membre/", member_page),
+    path("membre.json", member_json),
     path("admin/", admin_page),
     path("", include("pixorga.urls")),
 ]

@@ -1,10 +1,21 @@
-"""Every route of the project is either guarded by `org_view` or allowed on purpose.
+"""Every route of the project is either guarded by `org_view` or allowed on purpose, and
+every guarded route applies the terms-of-use rule.
 
 A new organisation-space view that forgets its guard fails here. The allow-list is
-reviewed: each entry says who may reach it without an organisation-space guard.
+reviewed: each entry says who may reach it without an organisation-space guard. A new
+guarded route whose URL takes an argument needs a sample in `SAMPLES` (a real object of
+the member's organisation: a lookup answers 404 for a missing id before any other rule).
 """
 
+import re
+from urllib.parse import quote
+
+import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from organizations.models import Membership
+from students.models import Import
+from tests.factories import accept_cgu, make_member, make_organization
 
 # Route prefixes and names reachable without `org_view`, and why.
 ALLOWED_PREFIXES = {
@@ -19,6 +30,7 @@ ALLOWED_NAMES = {
     "personal_data": "public legal page",
     "accessibility": "public legal page",
     "organizations:switch": "login_required; switch_organization checks the membership",
+    "organizations:cgu": "login_required; where the guard sends people to accept the terms",
 }
 
 
@@ -63,3 +75,71 @@ def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
 def test_an_unguarded_view_would_be_reported(settings):
     settings.ROOT_URLCONF = "tests.pixorga.urls_with_an_unguarded_view"
     assert unguarded_routes() == ["eleves/oublie/ (forgotten)"]
+
+
+# --- The terms of use on every organisation-space route --------------------------------
+
+# URL argument → a real object of the member's organisation, made by (organization, user).
+SAMPLES = {
+    "import_id": lambda organization, user: (
+        Import.objects.create(
+            organization=organization, created_by=user, file_name="ElevesSansAdresses.xml"
+        ).pk
+    ),
+}
+_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def guarded_urls(organization, user) -> list[tuple[str, object]]:
+    """Every `org_view` route as a URL to request, its arguments filled with samples."""
+    urls = []
+    for route, _name, callback in walk(get_resolver()):
+        if not getattr(callback, "org_view_guard", None):
+            continue
+        missing = [arg for arg in _ARGUMENT.findall(route) if arg not in SAMPLES]
+        assert not missing, f"add a sample for {missing} ({route}) to SAMPLES"
+        url = "/" + _ARGUMENT.sub(lambda m: str(SAMPLES[m.group(1)](organization, user)), route)
+        urls.append((url, callback))
+    return urls
+
+
+def request(client, url):
+    """GET, or POST for a view that only takes POST (its guard runs after the method)."""
+    response = client.get(url)
+    return client.post(url) if response.status_code == 405 else response
+
+
+@pytest.mark.django_db
+def test_every_organisation_space_route_asks_for_the_terms_of_use_first(client):
+    organization = make_organization()
+    # An administrator, so that nothing but the terms stands in the way (the role and the
+    # capability come after them, and the membership before).
+    person = make_member(organization, role=Membership.Role.ADMIN, cgu_accepted=False)
+    client.force_login(person)
+    urls = guarded_urls(organization, person)
+    assert {"/eleves/", "/eleves/import/", "/equipe/", "/campagnes/"} <= {u for u, _ in urls}
+    for url, callback in urls:
+        response = request(client, url)
+        if callback.org_view_as_json:
+            assert response.status_code == 403, url
+            assert response.json()["code"] == "CGU_NOT_ACCEPTED", url
+            assert response.json()["meta"]["url"] == "/cgu/", url
+        elif response.wsgi_request.method == "GET":
+            assert response.status_code == 302, url
+            assert response["Location"] == f"/cgu/?next={quote(url, safe='')}", url
+        else:
+            assert (response.status_code, response["Location"]) == (302, "/cgu/"), url
+
+
+@pytest.mark.django_db
+def test_once_accepted_no_organisation_space_route_sends_to_the_terms(client):
+    # The counterpart of the test above: the redirect is the terms' doing, not the route's.
+    organization = make_organization()
+    person = make_member(organization, role=Membership.Role.ADMIN, cgu_accepted=False)
+    accept_cgu(person)
+    client.force_login(person)
+    for url, callback in guarded_urls(organization, person):
+        response = client.get(url)  # GET only: POST views would act
+        assert "/cgu/" not in response.get("Location", ""), url
+        if callback.org_view_as_json:
+            assert response.json().get("code") != "CGU_NOT_ACCEPTED", url

@@ -1,4 +1,6 @@
-"""Demo data for a first look: a staff user, a school and its administrator. Idempotent.
+"""Demo data for a first look: a staff user, a school and its administrator, who has
+accepted the terms of use in force (a demonstration version is published when there is
+none, so that the space opens). Idempotent.
 
 The demo accounts have a published password (printed below, and in this file): on a
 production site they would be open doors, the staff one to the back office. The command
@@ -11,12 +13,32 @@ from django.db import transaction
 
 from accounts.models import User
 from organizations.models import Membership, Organization
-from organizations.services import membership_create, organization_create
+from organizations.selectors import cgu_version_current
+from organizations.services import (
+    cgu_accept,
+    cgu_version_publish,
+    membership_create,
+    organization_create,
+)
 
 DEMO_PASSWORD = "pix-orga-demo-2026"  # noqa: S105 - demo accounts only, printed on purpose
 STAFF_EMAIL = "staff@pix.example"
 ADMIN_EMAIL = "direction@college-demo.example"
 SCHOOL_UAI = "0750654D"
+
+# Placeholder terms for a demo: the real text is published by staff in the back office.
+DEMO_CGU_FR = """Conditions générales d'utilisation de Pix Orga — version de démonstration.
+
+Ce texte tient lieu des conditions générales d'utilisation sur un site de démonstration. \
+Sur le service réel, le texte en vigueur est publié par l'équipe Pix depuis le back office.
+
+Pix Orga permet aux établissements scolaires de suivre les compétences numériques de leurs \
+élèves. Les données des élèves sont traitées pour le compte de l'établissement, qui en reste \
+responsable."""
+DEMO_CGU_EN = """Pix Orga terms of use — demonstration version.
+
+This text stands for the terms of use on a demonstration site. On the real service, the \
+text in force is published by the Pix team from the back office."""
 
 
 class Command(BaseCommand):
@@ -50,6 +72,10 @@ class Command(BaseCommand):
             user=admin, organization=school, disabled_at__isnull=True
         ).exists():
             membership_create(user=admin, organization=school, role=Membership.Role.ADMIN)
+        terms = cgu_version_current() or cgu_version_publish(
+            actor=None, text_fr=DEMO_CGU_FR, text_en=DEMO_CGU_EN
+        )
+        cgu_accept(user=admin, version=terms)  # once: accepting again records nothing
 
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(f"  School: {school.name}, UAI {school.uai}")
