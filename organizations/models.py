@@ -167,6 +167,13 @@ class AuditLog(models.Model):
         IMPORT_UPLOADED = "import.uploaded", _("Student file uploaded")
         IMPORT_CONFIRMED = "import.confirmed", _("Student import confirmed")
         IMPORT_CANCELLED = "import.cancelled", _("Student import cancelled")
+        INVITATION_SENT = "invitation.sent", _("Invitation sent")
+        INVITATION_CANCELLED = "invitation.cancelled", _("Invitation cancelled")
+        INVITATIONS_PENDING_CANCELLED = (
+            "invitation.pending_cancelled",
+            _("Pending invitations cancelled"),
+        )
+        INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
