@@ -192,3 +192,15 @@ def test_accepting_erases_the_requester_s_names(client, organization):
     accept_as(client, UserFactory(), link)
     invitation.refresh_from_db()
     assert (invitation.requester_first_name, invitation.requester_last_name) == ("", "")
+
+
+def test_an_invitation_promotes_only_the_person_who_accepts_it(organization, member_user):
+    from django.core.exceptions import PermissionDenied
+
+    from organizations.services.memberships import membership_promote_on_invitation
+
+    with pytest.raises(PermissionDenied):
+        membership_promote_on_invitation(
+            membership=active_membership(member_user, organization), actor=UserFactory()
+        )
+    assert active_membership(member_user, organization).role == "MEMBER"

@@ -192,3 +192,45 @@ def test_cancelling_is_recorded(organization):
             {"invitation_id": invitation.pk},
         )
     ]
+
+
+def test_cancelling_an_organisation_s_pending_invitations_takes_one_update(
+    client, organization, other_organization
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from invitations.services import invitations_cancel_pending
+
+    staff = make_staff()
+    pending = [send(organization, f"p{n}@school.example")[0] for n in range(3)]
+    accepted, _ = send(organization, "done@school.example")
+    Invitation.objects.filter(pk=accepted.pk).update(
+        status="ACCEPTED", accepted_at=accepted.created_at
+    )
+    elsewhere, _ = send(other_organization, "p0@school.example")
+    with CaptureQueriesContext(connection) as queries:
+        count = invitations_cancel_pending(
+            organization=organization, actor=staff, reason="organization_archived"
+        )
+    assert count == 3
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "invitations_invitation"')]
+    assert len(updates) == 1
+    statuses = dict(Invitation.objects.values_list("pk", "status"))
+    assert [statuses[invitation.pk] for invitation in pending] == ["CANCELLED"] * 3
+    assert (statuses[accepted.pk], statuses[elsewhere.pk]) == ("ACCEPTED", "PENDING")
+    assert audit_rows(action="invitation.pending_cancelled") == [
+        (
+            "invitation.pending_cancelled",
+            staff.pk,
+            "STAFF",
+            organization.pk,
+            "organizations.organization",
+            organization.pk,
+            {"count": 3, "reason": "organization_archived"},
+        )
+    ]
+    # Nothing left to cancel: nothing recorded; without an actor, the system's.
+    assert invitations_cancel_pending(organization=organization, actor=None, reason="x") == 0
+    assert invitations_cancel_pending(organization=other_organization, actor=None, reason="x") == 1
+    assert audit_rows(action="invitation.pending_cancelled")[-1][1:3] == (None, "SYSTEM")
