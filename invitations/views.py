@@ -26,8 +26,6 @@ from .models import Invitation
 from .selectors import invitation_get_by_link
 from .services import Outcome, invitation_accept, self_activation_request
 
-LINK_PARAMETERS = ("invitationId", "code")
-
 
 def _refusal(request, error: AppError):
     context = {"error": error, "organization": getattr(error, "organization", None)}
@@ -152,6 +150,6 @@ def _rate_limited(request, form):
 
 def mask_email(email: str) -> str:
     """ce.0750654d@ac-paris.fr → c***@a***.fr: enough to recognise one's own mailbox."""
-    local, _, domain = email.partition("@")
-    host, _, suffix = domain.rpartition(".")
+    local, _at, domain = email.partition("@")
+    host, _dot, suffix = domain.rpartition(".")
     return f"{local[:1]}***@{host[:1]}***.{suffix}" if host else f"{local[:1]}***@{domain}"

@@ -11,7 +11,9 @@ shared: the acceptor's e-mail differs from the invited one). The outcomes:
                     never demotes): told so; the invitation is accepted all the same
 
 An automatic role (AUTO) is resolved under the lock: ADMIN when the organisation has no
-active administrator, MEMBER otherwise. The lock makes it certain: two people accepting
+active administrator, MEMBER otherwise (so a member accepting an automatic invitation of
+an organisation left without administrator is promoted; with one, they are told they
+already are a member). The lock makes it certain: two people accepting
 automatic invitations of an organisation without administrator at once get one
 administrator and one member, never two administrators.
 """
