@@ -1,6 +1,8 @@
 import pytest
 from django.test import TestCase
 
+from tests.students.conftest import celery_worker_thread  # noqa: F401 - a real worker
+
 
 @pytest.fixture
 def on_commit():

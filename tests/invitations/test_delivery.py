@@ -43,14 +43,14 @@ def smtp(settings):
     and must not propagate (as in tests/accounts/test_send_email.py)."""
     previous = celery_app.conf.task_eager_propagates
     celery_app.conf.task_eager_propagates = False
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 0.5
     servers = []
 
     def start(rcpt_reply):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 0.5
         server = serve(SMTPResponder, rcpt_reply=rcpt_reply)
         settings.EMAIL_PORT = server.server_address[1]
         servers.append(server)
@@ -234,3 +234,39 @@ def test_requesters_names_are_erased_after_thirty_days(organization):
     assert invitations_forget_requesters(now=timezone.now() + timedelta(days=31)) == 1
     invitation.refresh_from_db()
     assert (invitation.requester_first_name, invitation.requester_last_name) == ("", "")
+
+
+# --- Through a real worker ----------------------------------------------------------------
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_e_mail_and_records_the_outcome(
+    celery_worker_thread, smtp, organization
+):
+    """The callbacks as a worker runs them: the e-mail handed to the mail server, then
+    its answer recorded — sent (the test's mailbox), or refused for good (SMTP 550)."""
+
+    def invite_and_wait(email):
+        invitation = invitation_send(
+            organization=organization, email=email, role="ADMIN", language="fr"
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            invitation.refresh_from_db()
+            if invitation.delivery in {Delivery.SENT, Delivery.FAILED}:
+                return invitation
+            assert time.monotonic() < deadline, f"still {invitation.delivery}"
+            time.sleep(0.05)
+
+    assert invite_and_wait("a@ac-test.fr").delivery == Delivery.SENT
+    assert [message.to for message in mail.outbox] == [["a@ac-test.fr"]]
+    refusing = smtp("550 5.1.1 No such mailbox")
+    assert invite_and_wait("b@ac-test.fr").delivery == Delivery.FAILED
+    assert refusing.connections == 1
+    assert [name for name, _ in celery_worker_thread] == [
+        "accounts.send_email",
+        "invitations.record_delivery",
+        "accounts.send_email",
+        "invitations.record_delivery",
+    ]
