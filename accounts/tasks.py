@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 # What the broker raises when it cannot be reached (kombu wraps most of them).
 BROKER_ERRORS = (KombuError, RedisError, OSError)
 
+# What `send_email` returns (a task that runs out of retries fails instead).
+SENT, REFUSED = "sent", "refused"
+
 
 def recipients_fingerprint(to: list[str]) -> str:
     """Addresses are personal data: logs carry a short hash, enough to match a complaint."""
@@ -56,7 +59,9 @@ def send_email(
     body: str,
     html_body: str | None = None,
     from_email: str | None = None,
-) -> None:
+) -> str:
+    """Send one e-mail; returns SENT or REFUSED (a 5xx answer, not retried), so that a
+    caller may record the outcome with a `link` callback (invitations do)."""
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=from_email or settings.DEFAULT_FROM_EMAIL, to=to
     )
@@ -76,11 +81,12 @@ def send_email(
                 subject,
                 recipients_fingerprint(to),
             )
-            return
+            return REFUSED
         countdown = get_exponential_backoff_interval(
             factor=30, retries=self.request.retries, maximum=15 * 60, full_jitter=True
         )
         raise self.retry(exc=error, countdown=countdown) from error
+    return SENT
 
 
 def enqueue_email(*, to: list[str], subject: str, body: str, html_body: str | None = None) -> None:

@@ -185,6 +185,13 @@ class AuditLog(models.Model):
         IMPORT_CANCELLED = "import.cancelled", _("Student import cancelled")
         CGU_PUBLISHED = "cgu.published", _("Terms of use published")
         CGU_ACCEPTED = "cgu.accepted", _("Terms of use accepted")
+        INVITATION_SENT = "invitation.sent", _("Invitation sent")
+        INVITATION_CANCELLED = "invitation.cancelled", _("Invitation cancelled")
+        INVITATIONS_PENDING_CANCELLED = (
+            "invitation.pending_cancelled",
+            _("Pending invitations cancelled"),
+        )
+        INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
     actor = models.ForeignKey(

@@ -390,4 +390,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # invitations.services.sending: e-mails that never reached the broker (it was down
+    # when the invitation was saved) are sent again; self-activation requesters' names
+    # are erased after 30 days.
+    "invitations-maintenance": {
+        "task": "invitations.maintenance",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
 }
+
+# --- Invitations (invitations app) ------------------------------------------------------
+# Self-activation (/demande-administration-sco/) e-mails a school's official address:
+# per UAI, so that nobody floods a school's mailbox; per IP (every POST), so that one
+# address cannot go through school after school. "count/period" (s, m, h, d), several
+# separated by commas. Self-activation is rare (a school asks once), unlike sign-in: a
+# class behind one IP is not the concern here.
+SELF_ACTIVATION_RATE_LIMITS = {"ip": "20/h", "uai": "3/h,6/d"}

@@ -27,6 +27,7 @@ urlpatterns = [
     path("campagnes/", include("campaigns.urls")),
     path("eleves/", include("students.urls")),
     path("", include("organizations.urls")),
+    path("", include("invitations.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("accessibilite/", views.accessibility, name="accessibility"),

@@ -9,7 +9,7 @@ an organisation is archived and unarchived through actions, never deleted; a ver
 of the terms of use is published, never edited.
 """
 
-from .audit_log import AuditLogAdmin
+from .audit_log import AuditLogAdmin, OrganizationIdFilter
 from .base import AppErrorsAsMessages, audit_log_url
 from .cgu import CguVersionAdmin
 from .memberships import MembershipAdmin
@@ -21,5 +21,6 @@ __all__ = [
     "CguVersionAdmin",
     "MembershipAdmin",
     "OrganizationAdmin",
+    "OrganizationIdFilter",
     "audit_log_url",
 ]

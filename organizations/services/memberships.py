@@ -149,6 +149,39 @@ def membership_disable(
     )
 
 
+@transaction.atomic
+def membership_promote_on_invitation(
+    *, membership: Membership, actor: User, details: dict | None = None
+) -> Membership:
+    """Make an active member an administrator because they accepted an administrator
+    invitation (`invitations`): the link is the authority, checked by the caller, so no
+    administrator's decision is asked for here, unlike `membership_change_role`.
+
+    Only ever raises a role, so the last-administrator rule cannot be broken; the
+    organisation's row is still locked, as for every role change, so that it serialises
+    with them. Already an administrator: nothing changes, nothing is recorded. Recorded as
+    `membership.role_changed` by the person themselves, in the capacity they receive.
+    PermissionDenied for someone else's membership.
+    """
+    current, _admin_ids = _lock_and_read(membership)
+    if current.user_id != actor.pk:
+        raise PermissionDenied("an invitation promotes the person who accepts it")
+    _check_active(current)
+    if current.role != Role.ADMIN:
+        previous, current.role = current.role, Role.ADMIN
+        current.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            on_behalf_of=OnBehalfOf.ADMIN,
+            action=Action.MEMBERSHIP_ROLE_CHANGED,
+            target=current,
+            details={"user_id": current.user_id, "from": previous, "to": Role.ADMIN}
+            | dict(details or {}),
+        )
+    membership.role = current.role
+    return current
+
+
 # --- The rule and its lock -----------------------------------------------------------
 
 

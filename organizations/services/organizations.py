@@ -1,6 +1,6 @@
 """Writes on organisations: create, change (the back office), archive, unarchive."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -78,6 +78,12 @@ def organization_save(
     return organization
 
 
+# Called by organization_archive, in its transaction and under the organisation's row lock,
+# with (organization=, actor=, on_behalf_of=). Registered by later apps in ready(): today
+# invitations (its pending invitations are cancelled).
+ARCHIVE_STEPS: list[Callable[..., object]] = []
+
+
 @transaction.atomic
 def organization_archive(
     *, actor: User | None, organization: Organization, on_behalf_of: str | None = None
@@ -96,13 +102,12 @@ def organization_archive(
         locked.archived_at = timezone.now()
         locked.archived_by = actor
         locked.save(update_fields=["archived_at", "archived_by"])
-        # MERGE POINT (invitations, issue 11): cancel the pending invitations here, in
-        # this transaction and under this lock, so that none can be accepted into a
-        # closed space. `organizations` must not import `invitations` (the dependency
-        # points the other way); the lead wires it at merge:
-        #     invitations_cancel_pending(
-        #         organization=locked, actor=actor, reason="ORGANIZATION_ARCHIVED"
-        #     )
+        # What archiving means to the apps built on organisations (pending invitations
+        # cancelled…), in this transaction and under this lock, so that none can be
+        # accepted into a closed space. They register in their AppConfig.ready():
+        # `organizations` imports none of them (the dependency points the other way).
+        for step in ARCHIVE_STEPS:
+            step(organization=locked, actor=actor, on_behalf_of=_capacity(actor, on_behalf_of))
         audit_record(
             actor=actor,
             on_behalf_of=_capacity(actor, on_behalf_of),

@@ -31,6 +31,13 @@ ALLOWED_NAMES = {
     "accessibility": "public legal page",
     "organizations:switch": "login_required; switch_organization checks the membership",
     "organizations:cgu": "login_required; where the guard sends people to accept the terms",
+    "invitations:accept": (
+        "anyone with the link: the code is checked first (invitation_get_by_link); exempt "
+        "from the terms of use; the membership is made by invitation_accept"
+    ),
+    "invitations:self_activation": (
+        "public, rate-limited per IP and per UAI; e-mails only the school's official address"
+    ),
 }
 
 
