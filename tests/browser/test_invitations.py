@@ -1,7 +1,8 @@
 """Browser journeys of invitations: staff creates a school in the back office and sends
 its administrator invitation; the link of the e-mail is opened; a new person signs up,
-comes back to the invitation, accepts it and lands in the space as administrator. Then
-self-activation, and every invitation page through axe and on a 320 px wide screen."""
+comes back to the invitation, accepts it, accepts the terms of use and lands in the space
+as administrator; a new version of the terms asks again. Then self-activation, and every
+invitation page through axe and on a 320 px wide screen."""
 
 import re
 
@@ -12,9 +13,9 @@ from playwright.sync_api import Page, expect
 from invitations.models import Invitation
 from invitations.services import invitation_cancel
 from organizations.models import Membership, Organization
-from organizations.services import organization_archive
+from organizations.services import cgu_version_publish, organization_archive
 from tests.browser.test_accounts_and_layout import serious_violations
-from tests.factories import PASSWORD, make_organization, make_staff, make_uai
+from tests.factories import PASSWORD, current_cgu, make_organization, make_staff, make_uai
 from tests.invitations.helpers import accept_path, link_in, send
 
 pytestmark = pytest.mark.browser
@@ -30,6 +31,7 @@ def sign_in(page: Page, login: str) -> None:
 
 def test_staff_invites_a_new_school_whose_head_signs_up_and_lands_in_its_space(page: Page):
     staff = make_staff()
+    current_cgu()  # the terms of use in force
     violations = []
 
     # Staff creates the school in the back office…
@@ -81,16 +83,34 @@ def test_staff_invites_a_new_school_whose_head_signs_up_and_lands_in_its_space(p
     violations += serious_violations(page)
     page.get_by_role("button", name="Accepter").click()
 
-    # (The terms of use come in here once the CGU work is merged.)
-    expect(page).to_have_url(re.compile(r"/campagnes/$"))
+    # A new account has not accepted the terms of use: the space asks first, with the
+    # outcome of the invitation.
+    expect(page).to_have_url(re.compile(r"/cgu/\?next=%2Fcampagnes%2F$"))
     expect(page.get_by_role("status")).to_contain_text(
         "Vous avez rejoint Collège Aimé Césaire en tant qu'administrateur."
     )
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Conditions générales d'utilisation de Pix Orga"
+    )
+    violations += serious_violations(page)
+    page.get_by_role("button", name="Accepter et continuer").click()
+    expect(page).to_have_url(re.compile(r"/campagnes/$"))
     expect(page.get_by_role("banner")).to_contain_text("Collège Aimé Césaire")
     membership = Membership.objects.get(
         organization=school, user__email="camille.martin@ac-test.fr"
     )
     assert membership.role == "ADMIN"
+
+    # New terms of use are published: the next page of the space asks again, saying so.
+    cgu_version_publish(actor=None, text_fr="Nouvelles conditions (version 2).")
+    page.goto("/eleves/")
+    expect(page).to_have_url(re.compile(r"/cgu/\?next=%2Feleves%2F$"))
+    expect(page.get_by_test_id("cgu-changed")).to_contain_text(
+        "Les conditions d'utilisation ont changé"
+    )
+    expect(page.get_by_test_id("cgu-text")).to_contain_text("Nouvelles conditions (version 2).")
+    page.get_by_role("button", name="Accepter et continuer").click()
+    expect(page).to_have_url(re.compile(r"/eleves/$"))
 
     # The link works once.
     page.goto(accept_path(link))
