@@ -4,9 +4,12 @@ from organizations.current import resolve_current_membership
 
 
 def home(request):
-    """Members land on their organisation's space; anonymous people see how to start."""
-    if request.user.is_authenticated and resolve_current_membership(request) is not None:
-        return redirect("campaigns:list")
+    """Members land on their organisation's space; a signed-in person of no organisation
+    is told how access works; anonymous people see how to start."""
+    if request.user.is_authenticated:
+        if resolve_current_membership(request) is not None:
+            return redirect("campaigns:list")
+        return render(request, "organizations/no_organization.html")
     return render(request, "home.html")
 
 

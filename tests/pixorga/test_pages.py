@@ -87,7 +87,10 @@ def test_signed_in_person_without_organisation_is_told_so(client):
     client.force_login(UserFactory())
     response = client.get("/")
     assert response.status_code == 200
-    assert "invitation" in response.content.decode()
+    assert "organizations/no_organization.html" in [t.name for t in response.templates]
+    body = response.content.decode()
+    assert "invitation" in body
+    assert "/demande-administration-sco/" in body
 
 
 def test_the_whole_page_switches_to_english(client):
