@@ -43,6 +43,7 @@ from .current import make_current, resolve_current_membership
 from .guards import ROLE_RANK, CguNotAcceptedError, NoOrganizationError, check_role
 from .models import Membership, Organization
 
+NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
 NOT_FOUND = "NOT_FOUND"
 FORBIDDEN = "FORBIDDEN"
 
@@ -84,6 +85,14 @@ def org_view(
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                if as_json:
+                    # A poll whose session ended: a code the page can act on, not the
+                    # sign-in page's HTML.
+                    return error_response(
+                        NOT_AUTHENTICATED,
+                        _("Your session has ended: please sign in again."),
+                        status=401,
+                    )
                 return redirect_to_login(request.get_full_path())
             try:
                 if get is None:

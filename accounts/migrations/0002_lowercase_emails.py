@@ -14,7 +14,24 @@ from django.db.models.functions import Lower
 
 def lowercase_emails(apps, schema_editor):
     db_alias = schema_editor.connection.alias
-    for model in (apps.get_model("accounts", "User"), apps.get_model("account", "EmailAddress")):
+    EmailAddress = apps.get_model("account", "EmailAddress")
+    # One person with the same address in two cases ("A@x.fr" and "a@x.fr") would break
+    # allauth's unique (user, email) once lower-cased: keep one row, with the flags of both.
+    mixed = EmailAddress.objects.using(db_alias).exclude(email=Lower("email"))
+    for address in mixed.iterator():
+        twin = (
+            EmailAddress.objects.using(db_alias)
+            .filter(user_id=address.user_id, email__iexact=address.email)
+            .exclude(pk=address.pk)
+            .first()
+        )
+        if twin is not None:
+            twin.verified = twin.verified or address.verified
+            twin.primary = twin.primary or address.primary
+            address.delete()
+            twin.email = twin.email.lower()
+            twin.save(update_fields=["verified", "primary", "email"])
+    for model in (apps.get_model("accounts", "User"), EmailAddress):
         (
             model.objects.using(db_alias)
             .filter(email__isnull=False)

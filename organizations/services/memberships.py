@@ -197,11 +197,15 @@ def lock_organizations(organization_ids) -> None:
 
 
 def active_admin_ids(organization_id: int) -> set[int]:
-    """The ids of the organisation's active administrator memberships. Meaningful for a
-    rule only once the organisation's row is locked (see `lock_organizations`)."""
+    """The ids of the organisation's active administrator memberships whose account can
+    sign in (a deactivated account administers nothing). Meaningful for a rule only once
+    the organisation's row is locked (see `lock_organizations`)."""
     return set(
         Membership.objects.filter(
-            organization_id=organization_id, role=Role.ADMIN, disabled_at__isnull=True
+            organization_id=organization_id,
+            role=Role.ADMIN,
+            disabled_at__isnull=True,
+            user__is_active=True,
         ).values_list("pk", flat=True)
     )
 

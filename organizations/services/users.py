@@ -41,6 +41,9 @@ def user_save(
     fields = sorted(set(changed_fields))
     if not fields:
         return user
+    if "is_active" in fields and not user.is_active:
+        # A deactivated account administers nothing: the last administrator rule holds.
+        _check_not_last_administrator(user)
     user.save()
     details = {"fields": fields} | {flag: getattr(user, flag) for flag in _FLAGS if flag in fields}
     audit_record(
@@ -66,14 +69,12 @@ def user_password_changed(*, actor: User, user: User, on_behalf_of: str = OnBeha
     )
 
 
-@transaction.atomic
-def user_delete(*, actor: User, user: User, on_behalf_of: str = OnBehalfOf.STAFF) -> None:
-    """Delete an account and its memberships; LastAdministratorError if it is the last
-    active administrator of an organisation (appoint another one first).
-
-    Each organisation the person belongs to records the end of their membership; the
-    log keeps the user's id, not their name or address.
-    """
+def _check_not_last_administrator(user: User) -> list[Membership]:
+    """The person's active memberships, under the locks of their organisations;
+    LastAdministratorError if they are the last administrator of one of them."""
+    # The account's row first: a membership being added for it meanwhile (its foreign key
+    # check locks that row) waits, so the memberships read below are all there are.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     organization_ids = list(
         Membership.objects.filter(user=user, disabled_at__isnull=True).values_list(
             "organization_id", flat=True
@@ -84,13 +85,25 @@ def user_delete(*, actor: User, user: User, on_behalf_of: str = OnBehalfOf.STAFF
         Membership.objects.filter(user=user, disabled_at__isnull=True).order_by("pk")
     )
     for membership in memberships:
-        if membership.is_admin and active_admin_ids(membership.organization_id) == {membership.pk}:
+        if membership.is_admin and active_admin_ids(membership.organization_id) <= {membership.pk}:
             raise LastAdministratorError(
                 meta={
                     "organization_id": membership.organization_id,
                     "membership_id": membership.pk,
                 }
             )
+    return memberships
+
+
+@transaction.atomic
+def user_delete(*, actor: User, user: User, on_behalf_of: str = OnBehalfOf.STAFF) -> None:
+    """Delete an account and its memberships; LastAdministratorError if it is the last
+    active administrator of an organisation (appoint another one first).
+
+    Each organisation the person belongs to records the end of their membership; the
+    log keeps the user's id, not their name or address.
+    """
+    memberships = _check_not_last_administrator(user)
     for membership in memberships:
         audit_record(
             actor=actor,

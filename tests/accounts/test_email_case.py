@@ -35,6 +35,10 @@ def test_the_migration_lower_cases_existing_addresses_who_can_then_sign_in_and_r
     # As the manager used to store it: only the domain lower-cased.
     old = OldUser.objects.create(email="Mixed.Case@x.fr", password=make_password(PASSWORD))
     OldEmailAddress.objects.create(user_id=old.pk, email="Mixed.Case@x.fr", primary=True)
+    # The same address twice in two cases, for one person: one row is kept, with both flags.
+    twins = OldUser.objects.create(email="Twin@x.fr", password=make_password(PASSWORD))
+    OldEmailAddress.objects.create(user_id=twins.pk, email="Twin@x.fr", primary=True)
+    OldEmailAddress.objects.create(user_id=twins.pk, email="twin@x.fr", verified=True)
     student = OldUser.objects.create(username="Lea.Dupont", password=make_password(PASSWORD))
 
     executor = MigrationExecutor(connection)
@@ -43,6 +47,8 @@ def test_the_migration_lower_cases_existing_addresses_who_can_then_sign_in_and_r
     user = User.objects.get(pk=old.pk)
     assert user.email == "mixed.case@x.fr"
     assert EmailAddress.objects.get(user=user).email == "mixed.case@x.fr"
+    kept = EmailAddress.objects.get(user_id=twins.pk)
+    assert (kept.email, kept.primary, kept.verified) == ("twin@x.fr", True, True)
     # Identifiers keep their case (they are looked up case-insensitively).
     assert User.objects.get(pk=student.pk).username == "Lea.Dupont"
     for typed in ("Mixed.Case@x.fr", "mixed.case@X.FR"):

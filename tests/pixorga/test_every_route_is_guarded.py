@@ -68,6 +68,17 @@ def test_every_route_is_guarded_or_allowed_on_purpose():
     assert unguarded_routes() == []
 
 
+def test_every_guarded_route_naming_an_object_goes_through_a_guarded_lookup():
+    """A route with an id in its path must hand it to a guarded lookup (`org_view(get=…)`),
+    never take the current organisation and fetch the id by hand."""
+    by_hand = [
+        route
+        for route, _name, callback in walk(get_resolver())
+        if "<" in route and str(getattr(callback, "org_view_guard", "")).startswith("current:")
+    ]
+    assert by_hand == []
+
+
 def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
     guards = {route: getattr(cb, "org_view_guard", None) for route, _, cb in walk(get_resolver())}
     # If the walker stopped descending into included URL confs, the test above would pass

@@ -47,6 +47,11 @@ def all_urls(import_: Import) -> list[tuple[str, str]]:
 def test_anonymous_is_sent_to_sign_in_everywhere(client, validated_import):
     for method, url in all_urls(validated_import):
         response = getattr(client, method)(url)
+        if url.endswith(".json"):
+            # The live panel's poll after the session ended: a code, not the sign-in page.
+            assert response.status_code == 401, url
+            assert response.json()["code"] == "NOT_AUTHENTICATED"
+            continue
         assert response.status_code == 302, url
         assert response["Location"].startswith("/compte/login/?next="), url
 
@@ -62,6 +67,12 @@ def test_member_sees_the_list_but_no_import(client, organization, member_user, v
     assert client.post("/eleves/import/").status_code == 403
     for method, url in import_urls(validated_import):
         assert getattr(client, method)(url).status_code == 403, url
+    poll = client.get(f"/eleves/import/{validated_import.pk}/etat.json")
+    assert poll.json() == {
+        "code": "FORBIDDEN",
+        "message": "Vous n’avez pas les droits nécessaires pour cette action.",  # noqa: RUF001
+        "meta": {},
+    }
     validated_import.refresh_from_db()
     assert validated_import.status == Status.VALIDATED
 
@@ -94,6 +105,17 @@ def test_outsider_never_sees_this_organizations_students_or_imports(
     # Not found, exactly as a missing id: an outsider cannot tell that the import exists.
     for method, url in import_urls(validated_import):
         assert getattr(client, method)(url).status_code == 404, url
+    poll = client.get(f"/eleves/import/{validated_import.pk}/etat.json")
+    missing = client.get("/eleves/import/987654/etat.json")
+    assert (
+        poll.json()
+        == missing.json()
+        == {
+            "code": "NOT_FOUND",
+            "message": "Cette page n’existe pas.",  # noqa: RUF001
+            "meta": {},
+        }
+    )
     validated_import.refresh_from_db()
     assert validated_import.status == Status.VALIDATED
     assert client.session[SESSION_KEY] != organization.pk
