@@ -39,7 +39,9 @@ def test_sign_up(page: Page):
     page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue sur Pix Orga")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Votre compte n'est rattaché à aucune organisation"
+    )
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     user = User.objects.get(email="camille.martin@ac-paris.fr")
     assert (user.first_name, user.last_name, user.language) == ("Camille", "Martin", "fr")
