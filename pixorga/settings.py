@@ -370,4 +370,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # 30 days after an import, what it keeps about students is deleted.
+    "students-imports-expire-details": {
+        "task": "students.imports_expire_details",
+        "schedule": 3600.0,
+        "options": {"expires": 3300},
+    },
 }
