@@ -398,6 +398,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
         "options": {"expires": 110},
     },
+    # 30 days after an import, what it keeps about students is deleted.
+    "students-imports-expire-details": {
+        "task": "students.imports_expire_details",
+        "schedule": 3600.0,
+        "options": {"expires": 3300},
+    },
 }
 
 # --- Invitations (invitations app) ------------------------------------------------------

@@ -203,10 +203,21 @@ class Import(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    # [{"code": ..., "meta": {...}}]: sentences are rendered at display time.
+    # [{"code": ..., "meta": {...}}]: sentences are rendered at display time. The first
+    # 200 in file order (students.siecle.ReaderLimits.max_kept_errors): a file read in the
+    # wrong encoding has thousands.
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    # len(errors), saved with them: the history shows it without loading the errors.
+    # Every error found, kept or not, saved with them: the history shows it without
+    # loading the errors.
     error_count = models.PositiveIntegerField(_("number of errors"), default=0)
+    # {code: number of errors with that code}, every error counted (empty for rows written
+    # by `import_create` or before this field: then counted from `errors`).
+    error_counts = models.JSONField(_("number of errors per code"), default=dict, blank=True)
+    # The complete list of errors as CSV, for download (students.services.error_file).
+    errors_path = models.CharField(_("stored list of errors"), max_length=255, blank=True)
+    # When the personal detail was deleted, 30 days after the import: the errors naming
+    # students, their file and the names of skipped students. Codes and counts remain.
+    detail_expired_at = models.DateTimeField(_("detail deleted at"), null=True, blank=True)
     # What confirming would do (display only; the apply recomputes under a lock).
     preview = models.JSONField(_("preview"), default=dict, blank=True)
     # What the apply did: created, updated, reenabled, disabled, skipped by reason.

@@ -108,6 +108,86 @@ INVALID_FILE_DETAILS = {
     ),
 }
 
+# A short name per code: the heading of its errors on the import page, and what is left
+# of them once their detail has expired.
+CODE_LABELS = {
+    records.INVALID_FILE: _("File not recognised"),
+    records.PAYLOAD_TOO_LARGE: _("File too large"),
+    records.ENCODING_NOT_SUPPORTED: _("Encoding not supported"),
+    records.UAI_MISMATCHED: _("File of another school"),
+    records.INE_UNIQUE: _("INE present several times"),
+    records.LAST_NAME_REQUIRED: _("Last name missing"),
+    records.FIRST_NAME_REQUIRED: _("First name missing"),
+    records.BIRTHDATE_REQUIRED: _("Birth date missing"),
+    records.INVALID_BIRTHDATE_FORMAT: _("Invalid birth date"),
+    records.SEX_CODE_REQUIRED: _("Sex missing or invalid"),
+    records.BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT: _("INSEE code of the city of birth missing"),
+    records.INVALID_CHAR_DETECTED: _("Invalid or invisible characters in a name"),
+    records.EMPTY: _("No student to import"),
+}
+
+# What to do next, one paragraph per kind of refusal (`render_advice`). A file-level
+# refusal is not the students' fault: each says what to send instead.
+# SIECLE's menus, named as SIECLE shows them (in French); the quotation marks follow the
+# language.
+EXPORT_PATH = _("Base élèves établissement › Exportations › En XML › “Élèves sans adresses”")  # noqa: RUF001
+ADVICE = {
+    # Not the export the import reads: a PNG, a CSV, another XML, an odd archive.
+    "WHICH_EXPORT": _(
+        "Send the SIECLE export of your students: in SIECLE, open %(path)s, then send the "
+        "file it gives you (ExportXML_ElevesSansAdresses.zip) as it is, or the "
+        "ElevesSansAdresses.xml file it contains."
+    ),
+    "EXPORT_AGAIN": _(
+        "The file is damaged or incomplete, which happens when a download is cut short or "
+        "the file is opened and saved again in another program. Export it from SIECLE "
+        "again (%(path)s) and send it without opening it."
+    ),
+    "NO_PASSWORD": _(
+        "Send the archive as SIECLE produced it, without a password, or the "
+        "ElevesSansAdresses.xml file it contains."
+    ),
+    "TOO_LARGE": _(
+        "Send the zip archive SIECLE produced (ExportXML_ElevesSansAdresses.zip) rather than "
+        "the XML file it contains: it is far smaller. The export of one school, even a "
+        "large lycée, fits within the limit; a larger file is not the export of your "
+        "students (%(path)s)."
+    ),
+    "ENCODING": _(
+        "The file was saved again in another encoding after its export. Send the file "
+        "exactly as SIECLE produced it, without opening it in another program; if it had "
+        "to be saved again, save it as UTF-8."
+    ),
+    "OTHER_SCHOOL": _(
+        "This file is the export of another school (UAI %(file_uai)s), not of yours (UAI "
+        "%(uai)s). Sign in to SIECLE for your school, UAI %(uai)s, export its students "
+        "(%(path)s) and send that file."
+    ),
+    # The detail expired (no UAI kept) or, for a file without UAI, see WHICH_EXPORT.
+    "OTHER_SCHOOL_UNNAMED": _(
+        "This file is not the export of your school. Sign in to SIECLE for your school, "
+        "export its students (%(path)s) and send that file."
+    ),
+    "EMPTY": _(
+        "No student of the file has both an INE and a class. In SIECLE, check that your "
+        "students have their INE and are placed in their classes (divisions), then export "
+        "the file again."
+    ),
+    # Per-student errors.
+    "STUDENTS": _("Correct these students in SIECLE, export the file again and import it."),
+    "REENCODED": _(
+        "Accented letters were read wrongly: the file was most likely opened and saved "
+        "again in another program after its export, and there is nothing to correct in "
+        "SIECLE for them. Send the file exactly as SIECLE produced it."
+    ),
+}
+# INVALID_FILE's meta["reason"] -> its advice; any other reason: WHICH_EXPORT.
+INVALID_FILE_ADVICE = {
+    records.MALFORMED: "EXPORT_AGAIN",
+    records.ZIP_CORRUPT: "EXPORT_AGAIN",
+    records.ZIP_ENCRYPTED: "NO_PASSWORD",
+}
+
 SKIP_REASONS = {
     records.LEFT_SCHOOL: _("left the school"),
     records.NO_INE: _("no INE"),
@@ -182,3 +262,35 @@ def render_error(code: str, meta: Mapping[str, Any] | None = None) -> str:
 def render_skip_reason(reason: str) -> str:
     label = SKIP_REASONS.get(reason)
     return str(label) if label is not None else reason
+
+
+def render_code_label(code: str) -> str:
+    label = CODE_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def advice_key(code: str, meta: Mapping[str, Any] | None = None) -> str | None:
+    """Which ADVICE paragraph a file-level refusal calls for (None for other codes)."""
+    meta = meta or {}
+    if code == records.INVALID_FILE:
+        return INVALID_FILE_ADVICE.get(meta.get("reason"), "WHICH_EXPORT")
+    if code == records.UAI_MISMATCHED:
+        if "file_uai" in meta and not meta["file_uai"]:
+            return "WHICH_EXPORT"  # no UAI at all: not a complete export
+        return (
+            "OTHER_SCHOOL" if meta.get("file_uai") and meta.get("uai") else "OTHER_SCHOOL_UNNAMED"
+        )
+    return {
+        records.PAYLOAD_TOO_LARGE: "TOO_LARGE",
+        records.ENCODING_NOT_SUPPORTED: "ENCODING",
+        records.EMPTY: "EMPTY",
+    }.get(code)
+
+
+def render_advice(key: str, meta: Mapping[str, Any] | None = None) -> str:
+    """An ADVICE paragraph in the active language (UAIs from `meta` where it names them)."""
+    params = _Params({"path": str(EXPORT_PATH)})
+    for name in ("file_uai", "uai"):
+        if isinstance((meta or {}).get(name), str):
+            params[name] = make_visible(meta[name])
+    return str(ADVICE[key]) % params

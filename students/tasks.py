@@ -70,3 +70,13 @@ def imports_maintenance() -> None:
     imports_reap_stuck()
     imports_resend_queued()
     imports_delete_abandoned_files()
+
+
+@shared_task(name="students.imports_expire_details", soft_time_limit=50, time_limit=60)
+def imports_expire_details() -> None:
+    """Every hour (CELERY_BEAT_SCHEDULE): delete what imports older than 30 days keep
+    about students — errors naming them, the errors file, skipped students' names
+    (students.services.maintenance)."""
+    from students.services import imports_expire_details as expire
+
+    expire()

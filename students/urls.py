@@ -8,6 +8,7 @@ urlpatterns = [
     path("import/", views.import_page, name="import_page"),
     path("import/<int:import_id>/", views.import_detail, name="import_detail"),
     path("import/<int:import_id>/etat.json", views.import_state, name="import_state"),
+    path("import/<int:import_id>/erreurs.csv", views.import_errors_csv, name="import_errors_csv"),
     path("import/<int:import_id>/confirmer/", views.import_confirm_view, name="import_confirm"),
     path("import/<int:import_id>/annuler/", views.import_cancel_view, name="import_cancel"),
 ]

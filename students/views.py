@@ -11,7 +11,7 @@ become their current organisation (the JSON polled by the live panel never switc
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -119,11 +119,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 def _panel_context(import_: Import) -> dict:
     preview = import_.preview or {}
+    report = services.import_error_report(import_=import_)
     return {
         "import": import_,
-        "errors": services.errors_for_display(import_.errors),
-        # Errors to correct in SIECLE, rather than an import to start again.
-        "file_errors": services.errors_are_in_the_file(import_.errors),
+        # The errors grouped by code (the first ones stored, every one counted), with the
+        # advice that fits them; false when there is none.
+        "errors": report,
+        # Errors to correct in SIECLE or in the file, rather than an import to start again.
+        "file_errors": report.in_the_file,
         "preview": preview,
         "skipped": (import_.counts or preview).get("skipped", {}),
     }
@@ -139,9 +142,11 @@ def import_detail(request: HttpRequest, import_: Import) -> HttpResponse:
 @require_GET
 @org_view(get=import_get_for_admin, switch=False, as_json=True)
 def import_state(request: HttpRequest, import_: Import) -> JsonResponse:
-    """The live panel's poll: state, progress, preview, outcome, errors with sentences,
-    and the panel re-rendered (`html`) so that the page and the poll show the same."""
+    """The live panel's poll: state, progress, counts, and the panel re-rendered (`html`)
+    so that the page and the poll show the same. The errors and the skipped students'
+    names are sent once, inside `html` (a file may have thousands of errors)."""
     context = _panel_context(import_)
+    preview = {key: value for key, value in context["preview"].items() if key != "skipped_students"}
     return JsonResponse(
         {
             "id": import_.pk,
@@ -152,10 +157,30 @@ def import_state(request: HttpRequest, import_: Import) -> JsonResponse:
             "waiting": import_.is_waiting_for_worker,
             "progress": import_.progress,
             "counts": import_.counts,
-            "preview": import_.preview,
-            "errors": context["errors"],
+            "preview": preview,
+            "error_count": context["errors"].count,
+            "error_counts": {group.code: group.count for group in context["errors"].groups},
             "html": render_to_string("students/_import_panel.html", context, request=request),
         }
+    )
+
+
+@never_cache
+@require_GET
+@org_view(get=import_get_for_admin)
+def import_errors_csv(request: HttpRequest, import_: Import) -> FileResponse:
+    """Every error of the import as CSV (written by the validation), while it is kept."""
+    if not import_.errors_path:
+        raise Http404
+    try:
+        stored = services.error_file_open(import_.errors_path)
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(
+        stored,
+        as_attachment=True,
+        filename=_("errors-import-%(id)s.csv") % {"id": import_.pk},
+        content_type="text/csv; charset=utf-8",
     )
 
 

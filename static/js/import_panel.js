@@ -33,11 +33,11 @@
       // are announced through the polite live region, with the panel's own title
       // (it may say more than the status: "confirmed and queued").
       var title = document.getElementById("import-status-title");
-      if (announcer && !(state.errors && state.errors.length)) {
+      if (announcer && !state.error_count) {
         announcer.textContent = title ? title.textContent : state.status_label;
       }
       if (!state.running) {
-        if (title && !(state.errors && state.errors.length)) {
+        if (title && !state.error_count) {
           title.focus();
         }
       }

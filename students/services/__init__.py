@@ -3,10 +3,12 @@
 The import's steps are in `imports` (the check in `validation`), its state machine (the
 one way its status changes) in `states`, the preview in `preview`, the set-based writes
 in `apply`, the validated rows file in `rows`, the periodic clean-up in `maintenance`,
-the error codes and their sentences in `errors`.
+the error codes, their sentences and the page's report in `errors`, the complete list
+of errors as a file in `error_file`.
 """
 
 from .apply import learners_write, learners_write_portable
+from .error_file import error_file_open
 from .errors import (
     FIELD_TOO_LONG,
     FILE_MISSING,
@@ -24,6 +26,7 @@ from .errors import (
     error_message,
     errors_are_in_the_file,
     errors_for_display,
+    import_error_report,
 )
 from .imports import (
     import_apply,
@@ -32,7 +35,12 @@ from .imports import (
     import_is_outdated,
     import_upload,
 )
-from .maintenance import imports_delete_abandoned_files, imports_reap_stuck, imports_resend_queued
+from .maintenance import (
+    imports_delete_abandoned_files,
+    imports_expire_details,
+    imports_reap_stuck,
+    imports_resend_queued,
+)
 from .preview import import_preview
 from .states import ImportTransitionError, import_create, import_state_diagram, import_transition
 from .validation import ValidationRunning, import_validate, web_reader_limits
@@ -53,6 +61,7 @@ __all__ = [
     "ImportOutdatedError",
     "ImportTransitionError",
     "ValidationRunning",
+    "error_file_open",
     "error_message",
     "errors_are_in_the_file",
     "errors_for_display",
@@ -60,6 +69,7 @@ __all__ = [
     "import_cancel",
     "import_confirm",
     "import_create",
+    "import_error_report",
     "import_is_outdated",
     "import_preview",
     "import_state_diagram",
@@ -67,6 +77,7 @@ __all__ = [
     "import_upload",
     "import_validate",
     "imports_delete_abandoned_files",
+    "imports_expire_details",
     "imports_reap_stuck",
     "imports_resend_queued",
     "learners_write",

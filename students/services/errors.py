@@ -2,17 +2,25 @@
 
 Errors are stored as {code, meta} and rendered in the reader's language when shown:
 the reader's codes by `students.siecle_messages.render_error`, ours here.
+`import_error_report` groups an import's stored errors by code for its page, with the
+advice that fits them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from pixorga.errors import AppError
-from students.siecle_messages import render_error
+from students.models import Import
+from students.siecle import INVALID_CHAR_DETECTED, STUDENT_CODES
+from students.siecle.records import ENCODING
+from students.siecle_messages import advice_key, render_advice, render_code_label, render_error
 
 # --- Codes (part of the product's contract: never rename) ---------------------------
 # A newer import was validated or applied since: this one can no longer be confirmed.
@@ -50,6 +58,10 @@ PROCESS_ERRORS = frozenset(
         ORGANIZATION_ARCHIVED,
     }
 )
+
+# Errors about one student, which name them (INE, names, values): what the detail's
+# expiry deletes (students.services.maintenance.imports_expire_details).
+PER_STUDENT_CODES = frozenset({*STUDENT_CODES, FIELD_TOO_LONG})
 
 MESSAGES = {
     IMPORT_OUTDATED: _(
@@ -97,6 +109,13 @@ def error_message(code: str, meta: Mapping[str, Any] | None = None) -> str:
     return render_error(code, meta or {})
 
 
+def error_label(code: str) -> str:
+    """The short name of a code, as the heading of its errors."""
+    if code == FIELD_TOO_LONG:
+        return str(_("Value too long"))
+    return render_code_label(code)
+
+
 def errors_for_display(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Stored errors with their sentence: [{"code", "meta", "message"}]."""
     return [
@@ -107,6 +126,99 @@ def errors_for_display(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, An
         }
         for error in errors
     ]
+
+
+@dataclass(frozen=True)
+class ErrorGroup:
+    """The errors of one code: how many the file had, and those stored (the first ones)."""
+
+    code: str
+    label: str
+    count: int
+    errors: list[dict[str, Any]]
+
+    @property
+    def more(self) -> int:
+        """Errors of this code not shown: beyond the stored ones, or whose detail expired."""
+        return max(self.count - len(self.errors), 0)
+
+    @property
+    def count_text(self) -> str:
+        return number_format(self.count, force_grouping=True)
+
+    @property
+    def more_text(self) -> str:
+        return number_format(self.more, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    """An import's errors as its page shows them: false when it has none."""
+
+    count: int
+    groups: list[ErrorGroup]
+    # (key, paragraph): what to do next, in the order of the groups.
+    advice: list[tuple[str, str]]
+    in_the_file: bool  # to correct in SIECLE or in the file, not a processing failure
+    per_student: bool  # some errors are about students
+    has_file: bool  # the complete list can be downloaded
+    expired: bool  # the detail of some errors was deleted (30 days)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    @property
+    def count_text(self) -> str:
+        return number_format(self.count, force_grouping=True)
+
+
+def import_error_report(*, import_: Import) -> ErrorReport:
+    """The import's errors grouped by code, in the order their first one appears in the
+    file (codes left with a count only, once their detail expired, after them)."""
+    stored = errors_for_display(import_.errors or [])
+    counts = dict(import_.error_counts or {}) or Counter(error["code"] for error in stored)
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for error in stored:
+        by_code.setdefault(error["code"], []).append(error)
+    codes = [*by_code, *sorted(code for code in counts if code not in by_code)]
+    groups = [
+        ErrorGroup(
+            code=code,
+            label=error_label(code),
+            count=max(counts.get(code, 0), len(by_code.get(code, []))),
+            errors=by_code.get(code, []),
+        )
+        for code in codes
+    ]
+    return ErrorReport(
+        count=max(import_.error_count, sum(group.count for group in groups)),
+        groups=groups,
+        advice=_advice(groups),
+        in_the_file=errors_are_in_the_file({"code": code} for code in codes),
+        per_student=any(code in PER_STUDENT_CODES for code in codes),
+        has_file=bool(import_.errors_path),
+        expired=import_.detail_expired_at is not None and any(group.more for group in groups),
+    )
+
+
+def _advice(groups: list[ErrorGroup]) -> list[tuple[str, str]]:
+    """One paragraph per kind of refusal: a file-level code its own (students.
+    siecle_messages.ADVICE); errors about students "correct them in SIECLE", except
+    accents read wrongly, which come from the file being saved again, not from SIECLE."""
+    found: dict[str, str] = {}
+    for group in groups:
+        if group.code in PER_STUDENT_CODES:
+            reasons = {error["meta"].get("reason") for error in group.errors}
+            if group.code == INVALID_CHAR_DETECTED and ENCODING in reasons:
+                found.setdefault("REENCODED", render_advice("REENCODED"))
+            if group.code != INVALID_CHAR_DETECTED or not group.errors or reasons - {ENCODING}:
+                found.setdefault("STUDENTS", render_advice("STUDENTS"))
+            continue
+        meta = group.errors[0]["meta"] if group.errors else {}
+        key = advice_key(group.code, meta)
+        if key is not None:
+            found.setdefault(key, render_advice(key, meta))
+    return list(found.items())
 
 
 class ImportActionError(AppError):

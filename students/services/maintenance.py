@@ -27,21 +27,29 @@ on, no other apply run touches it). The rules, each with its clock:
 
 Interrupted means IMPORT_INTERRUPTED, in the phase's error status: VALIDATION_ERROR
 before the apply (nothing was written), IMPORT_ERROR for the apply (rolled back).
+
+Separately, every hour (students.tasks.imports_expire_details): 30 days after an import,
+what it keeps about students — the errors that name them, the file of all its errors,
+the names of the students it set aside — is deleted; codes and counts remain.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
 from students.models import Import
 
-from .errors import IMPORT_ABANDONED, IMPORT_INTERRUPTED
+from .errors import IMPORT_ABANDONED, IMPORT_INTERRUPTED, PER_STUDENT_CODES
 from .states import delete_files, enqueue_on_commit, error, import_transition
 from .validation import CLAIM_STALE_AFTER
+
+logger = logging.getLogger(__name__)
 
 Status = Import.Status
 # VALIDATING, or IMPORTING with the apply started, with no sign of life for this long:
@@ -54,6 +62,9 @@ RESEND_AFTER = timedelta(minutes=5)
 NEVER_STARTED_AFTER = timedelta(hours=1)
 # Uploaded or validated but neither confirmed nor cancelled for this long.
 ABANDONED_AFTER = timedelta(hours=24)
+# What an import keeps about students (INEs, names, values from the file) is deleted
+# this long after it was sent: long enough to correct the file and import it again.
+DETAIL_KEPT_FOR = timedelta(days=30)
 
 _APPLY_STARTED = Q(apply_started_at__isnull=False)
 _APPLY_QUEUED = Q(apply_started_at__isnull=True)
@@ -158,3 +169,48 @@ def imports_delete_abandoned_files(*, now: Any = None) -> int:
         delete_files(import_.pk, [import_.upload_path, import_.rows_path])
         cleaned += 1
     return cleaned
+
+
+def imports_expire_details(*, now: Any = None) -> int:
+    """Delete what imports older than 30 days keep about students; returns how many.
+
+    That is the errors about a student (their INE, names and the values read; the
+    file-level and processing errors hold none and stay), the file of every error and
+    the names of the students set aside (`preview["skipped_students"]`). The error count,
+    the count per code and the preview's counts remain, and `detail_expired_at` says
+    when the rest went, for the pages to say so. The file is deleted first: should the
+    update not happen, the next run finds the import again and the file already gone.
+    """
+    now = now or timezone.now()
+    expiring = Import.objects.filter(
+        created_at__lt=now - DETAIL_KEPT_FOR,
+        detail_expired_at__isnull=True,
+        status__in=Import.FINAL_STATUSES,
+    ).filter(
+        ~Q(errors_path="")
+        | Q(preview__has_key="skipped_students")
+        | Q(error_counts__has_any_keys=sorted(PER_STUDENT_CODES))
+    )
+    expired = 0
+    last_pk = 0
+    # By ranges of ids: the first run after a deployment may find many.
+    while batch := list(
+        expiring.filter(pk__gt=last_pk)
+        .order_by("pk")
+        .only("pk", "errors", "preview", "errors_path")[:200]
+    ):
+        last_pk = batch[-1].pk
+        for import_ in batch:
+            if import_.errors_path:
+                try:
+                    default_storage.delete(import_.errors_path)
+                except OSError:  # the detail stays until a run can delete the file
+                    logger.warning("Could not delete the errors file of import %s", import_.pk)
+                    continue
+            kept = [e for e in import_.errors or [] if e.get("code") not in PER_STUDENT_CODES]
+            preview = dict(import_.preview or {})
+            preview.pop("skipped_students", None)
+            expired += Import.objects.filter(pk=import_.pk, detail_expired_at__isnull=True).update(
+                errors=kept, preview=preview, errors_path="", detail_expired_at=now
+            )
+    return expired

@@ -82,10 +82,10 @@ class RowsCorruptedError(Exception):
     """The stored rows are not what the validation wrote (changed, truncated, old format)."""
 
 
-def rows_length_errors(learners: Iterable[SiecleLearner]) -> list[dict[str, Any]]:
-    """FIELD_TOO_LONG errors, as {code, meta}: values that would not fit their column
-    (every column of ROW_FIELDS that has a limit)."""
-    errors = []
+def rows_length_errors(learners: Iterable[SiecleLearner]) -> Iterator[dict[str, Any]]:
+    """FIELD_TOO_LONG errors, as {code, meta}, one at a time (there may be one per
+    student): values that would not fit their column (every column of ROW_FIELDS that
+    has a limit)."""
     checks = tuple(MAX_LENGTHS.items())
     for learner in learners:
         for name, limit in checks:
@@ -98,8 +98,7 @@ def rows_length_errors(learners: Iterable[SiecleLearner]) -> list[dict[str, Any]
                     "field": XML_TAGS.get(name, name),
                     "max_length": limit,
                 }
-                errors.append({"code": FIELD_TOO_LONG, "meta": meta})
-    return errors
+                yield {"code": FIELD_TOO_LONG, "meta": meta}
 
 
 def rows_save(*, learners: Iterable[SiecleLearner], prefix: str) -> tuple[str, str]:

@@ -23,11 +23,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from students.models import Import
-from students.siecle import ReaderLimits, read_siecle
+from students.siecle import ReaderLimits, ReadResult, SiecleError, read_siecle
 
+from .error_file import ErrorFile
 from .errors import FILE_MISSING, IMPORT_INTERRUPTED, VALIDATION_FAILED
 from .preview import import_preview
 from .rows import rows_length_errors, rows_save
@@ -240,26 +241,33 @@ def _validate(
         )
         return
     organization = import_.organization
-    with stored:
-        result = read_siecle(
-            stored, uai=organization.uai or "", today=today, limits=limits, progress=progress
-        )
+    prefix = import_.upload_path.removesuffix(".upload")
+    # Every error goes to the file as it is found; the result keeps the first ones and
+    # the count per code. Sentences in the site's language (French), whoever reads them.
+    with translation.override(settings.LANGUAGE_CODE), ErrorFile() as error_file:
+        with stored:
+            result = read_siecle(
+                stored,
+                uai=organization.uai or "",
+                today=today,
+                limits=limits,
+                progress=progress,
+                on_error=error_file.add,
+            )
+        if result.is_valid:
+            for length_error in rows_length_errors(result.learners):
+                result.add_error(SiecleError(length_error["code"], length_error["meta"]))
+        errors_path = error_file.save(prefix=prefix) if error_file.per_student else ""
     summary = {"students": result.student_count, "skipped": dict(result.skipped)}
-    errors = [error.to_dict() for error in result.errors] or rows_length_errors(result.learners)
-    if errors:
-        import_transition(
-            import_id=import_.pk,
-            to=Status.VALIDATION_ERROR,
-            expected_from=Status.VALIDATING,
-            where=mine,
-            errors=errors,
-            encoding=result.encoding or "",
-            preview=summary,
-        )
+    if result.skipped_students:
+        # The first students set aside for having no INE or no class, by name (deleted
+        # after 30 days with the errors: maintenance.imports_expire_details).
+        summary["skipped_students"] = [student.to_dict() for student in result.skipped_students]
+    if not result.is_valid:
+        _refused(import_.pk, token, result, summary, errors_path)
         return
     progress.set(PARSE_SHARE)
     preview = {**summary, **import_preview(organization=organization, result=result)}
-    prefix = import_.upload_path.removesuffix(".upload")
     # The storage gives each save a free name: a run taken over never shares its file.
     rows_path, rows_sha256 = rows_save(learners=result.learners, prefix=prefix)
     now = timezone.now()
@@ -278,3 +286,25 @@ def _validate(
     )
     if not validated:  # cancelled, reaped or taken over while we were reading
         default_storage.delete(rows_path)
+
+
+def _refused(
+    import_id: int, token: str, result: ReadResult, summary: dict, errors_path: str
+) -> None:
+    """VALIDATION_ERROR with the first errors, their total and count per code (the row
+    stays small whatever the file), and the complete list's file when there is one."""
+    refused = import_transition(
+        import_id=import_id,
+        to=Status.VALIDATION_ERROR,
+        expected_from=Status.VALIDATING,
+        where=Q(run_token=token),
+        errors=[error.to_dict() for error in result.errors],
+        # After `errors`: the state machine counts what it stores, these say what was found.
+        error_count=result.error_count,
+        error_counts=dict(result.error_counts),
+        errors_path=errors_path,
+        encoding=result.encoding or "",
+        preview=summary,
+    )
+    if not refused and errors_path:  # cancelled, reaped or taken over meanwhile
+        default_storage.delete(errors_path)

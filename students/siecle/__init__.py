@@ -34,6 +34,7 @@ from .records import (
     ReaderLimits,
     ReadResult,
     SiecleError,
+    SkippedStudent,
 )
 from .rules import parse_date
 
@@ -63,6 +64,7 @@ __all__ = [
     "ReadResult",
     "ReaderLimits",
     "SiecleError",
+    "SkippedStudent",
     "parse_date",
     "read_siecle",
 ]

@@ -18,11 +18,13 @@ from .records import (
     UAI_MISMATCHED,
     ReaderLimits,
     ReadResult,
+    SiecleError,
 )
 from .rules import FIELD_INDEX, FIELDS, INE, SHARED, apply_rules, parse_date
 from .source import Fatal, Utf8Stream, invalid, open_xml_bytes, sniff_encoding
 
 Progress = Callable[[int, int | None], object]
+OnError = Callable[[SiecleError], object]
 
 # progress() is called when this many more bytes have been read (and once at the end):
 # about every 400 students, often enough for a live panel, rarely enough for a commit.
@@ -45,6 +47,7 @@ def read_siecle(
     today: date | None = None,
     limits: ReaderLimits | None = None,
     progress: Progress | None = None,
+    on_error: OnError | None = None,
 ) -> ReadResult:
     """Read a SIECLE "Élèves sans adresses" export (`.xml`, or `.zip` holding one).
 
@@ -54,32 +57,35 @@ def read_siecle(
     UAI_MISMATCHED) alone and without learners. `today` stands for the export date
     when the file has none. `progress(done_bytes, total_bytes or None)` is called
     every PROGRESS_STEP bytes; what it raises propagates (a cancelled task stops).
+
+    The result keeps the first `limits.max_kept_errors` errors in file order and counts
+    them all by code; `on_error(error)` is called for every one as it is found, in file
+    order (to write the complete list somewhere else than in memory).
     """
     if not callable(getattr(fileobj, "read", None)):
         raise TypeError("fileobj must be a binary file object")
     if not isinstance(uai, str):
         raise TypeError("uai must be a string")
-    reader = _Reader(uai, today or date.today(), limits or ReaderLimits(), progress)
+    reader = _Reader(uai, today or date.today(), limits or ReaderLimits(), progress, on_error)
     with contextlib.ExitStack() as stack:
         try:
             reader.parse(fileobj, stack)
         except Fatal as fatal:
-            return ReadResult(
-                errors=[fatal.error],
-                encoding=reader.encoding,
-                uai=reader.file_uai,
-                export_date=reader.export_date,
-                student_count=reader.student_count,
-            )
+            result = reader.empty_result()
+            result.add_error(fatal.error)
+            return result
     return reader.result()
 
 
 class _Reader:
-    def __init__(self, uai: str, today: date, limits: ReaderLimits, progress) -> None:
+    def __init__(
+        self, uai: str, today: date, limits: ReaderLimits, progress, on_error: OnError | None
+    ) -> None:
         self.uai = uai.strip().upper()
         self.today = today
         self.limits = limits
         self.progress = progress
+        self.on_error = on_error
         self.encoding: str | None = None
         self.file_uai: str | None = None
         self.export_date: date | None = None
@@ -260,15 +266,21 @@ class _Reader:
                 self.divisions[eleve_id] = self.shared.setdefault(code, code)
                 return
 
-    def result(self) -> ReadResult:
-        result = ReadResult(
+    def empty_result(self) -> ReadResult:
+        return ReadResult(
             encoding=self.encoding,
             uai=self.file_uai,
             export_date=self.export_date,
             student_count=self.student_count,
+            max_kept_errors=self.limits.max_kept_errors,
+            on_error=self.on_error,
         )
+
+    def result(self) -> ReadResult:
+        result = self.empty_result()
         rows, self.rows = self.rows, []
-        apply_rules(rows, self.divisions, self.export_date or self.today, result)
+        reference = self.export_date or self.today
+        apply_rules(rows, self.divisions, reference, result, self.limits)
         return result
 
 

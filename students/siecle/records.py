@@ -3,6 +3,7 @@ Fatal, the exception that stops it on a file-level problem."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -98,6 +99,16 @@ class ReaderLimits:
     # the number of students (~0.3-2 KB each), which a file of empty `<ELEVE/>` could
     # otherwise push to millions.
     max_students: int | None = 100_000
+    # What the result keeps in memory of a file with errors: the first errors in file
+    # order (every one is still counted by code, and handed to `on_error` as it is
+    # found), and the first students set aside for having no INE or no class, named.
+    # A file read in the wrong encoding has an error per accented name: 10,000 for a
+    # lycée, hundreds of thousands at the reader's cap.
+    max_kept_errors: int = 200
+    max_named_skipped: int = 200
+    # The longest string kept in an error's meta or a skipped student's name (real names
+    # are at most 100 characters; longer values are cut, marked with "…").
+    max_meta_chars: int = 255
 
 
 class Learner(NamedTuple):
@@ -139,32 +150,75 @@ class SiecleError:
         return {"code": self.code, "meta": dict(self.meta)}
 
 
+class SkippedStudent(NamedTuple):
+    """A student set aside for having no INE or no class, named so that the school can
+    correct them in SIECLE (leavers are only counted). Names with their invisible
+    characters spelled out; `division` is "" when the student has none."""
+
+    reason: str  # NO_INE | NO_DIVISION
+    line: int
+    last_name: str
+    first_name: str
+    division: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
 def _no_skips() -> dict[str, int]:
     return dict.fromkeys(SKIP_REASONS, 0)
 
 
 @dataclass(slots=True)
 class ReadResult:
-    """What the reader found. `learners` is only meant to be imported when `is_valid`."""
+    """What the reader found. `learners` is only meant to be imported when `is_valid`.
+
+    Errors go through `add_error`: each is counted by code (`error_counts`), handed to
+    `on_error` when given (the import writes the complete list to a file as it goes),
+    and kept in `errors` while fewer than `max_kept_errors` are, in file order. So
+    memory does not follow the number of errors.
+    """
 
     learners: list[Learner] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=_no_skips)
     errors: list[SiecleError] = field(default_factory=list)
+    error_counts: dict[str, int] = field(default_factory=dict)
+    # The first students skipped for NO_INE or NO_DIVISION (max_named_skipped).
+    skipped_students: list[SkippedStudent] = field(default_factory=list)
     encoding: str | None = None  # as declared, normalised: "ISO-8859-15", "UTF-8", ...
     uai: str | None = None  # PARAMETRES/UAJ, trimmed and upper-cased
     export_date: date | None = None  # PARAMETRES/DATE_EXPORT when readable
     student_count: int = 0  # ELEVE elements seen
+    max_kept_errors: int = 200
+    on_error: Callable[[SiecleError], object] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.errors and not self.error_counts:  # built with its errors
+            for error in self.errors:
+                self.error_counts[error.code] = self.error_counts.get(error.code, 0) + 1
+
+    def add_error(self, error: SiecleError) -> None:
+        self.error_counts[error.code] = self.error_counts.get(error.code, 0) + 1
+        if len(self.errors) < self.max_kept_errors:
+            self.errors.append(error)
+        if self.on_error is not None:
+            self.on_error(error)
+
+    @property
+    def error_count(self) -> int:
+        """Every error found, kept or not."""
+        return sum(self.error_counts.values())
 
     @property
     def is_valid(self) -> bool:
-        return not self.errors
+        return not self.error_counts
 
     def counts(self) -> dict[str, Any]:
         return {
             "students": self.student_count,
             "learners": len(self.learners),
             "skipped": dict(self.skipped),
-            "errors": len(self.errors),
+            "errors": self.error_count,
         }
 
 

@@ -1,8 +1,10 @@
 """The import rules of siecle.md, applied to the compact rows the parse collected.
 
 A row is (line, ELEVE_ID, *the ELEVE's direct children in FIELDS order), stripped, ""
-when absent. Students are skipped (counted by reason) or checked, every error of every
-student collected; the ones without error become Learners.
+when absent. Students are skipped (counted by reason; the first ones without INE or
+class also named) or checked, every error of every student reported in file order
+through `ReadResult.add_error` (which counts them all and keeps the first ones); the
+students without error become Learners.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ from .records import (
     NONEXISTENT_DATE,
     SEX_CODE_REQUIRED,
     Learner,
+    ReaderLimits,
     ReadResult,
     SiecleError,
+    SkippedStudent,
 )
 
 # The direct children of ELEVE we read, in the order of a row.
@@ -117,10 +121,17 @@ def read_date(value: str) -> tuple[date | None, str | None]:
         return None, NONEXISTENT_DATE
 
 
-def _name_error(value: str, tag: str, who: dict) -> SiecleError:
+def clip(value: str, limit: int) -> str:
+    """`value`, cut to `limit` characters (the last one "…") when longer: what an error
+    or a skipped student keeps of a value from the file, so that one hostile value does
+    not weigh megabytes in every page and file that shows it."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _name_error(value: str, tag: str, who: dict, limit: int) -> SiecleError:
     """INVALID_CHAR_DETECTED for a name `_SUSPECT` matched; the value is stored with its
     invisible characters spelled out, so that no export or page carries them."""
-    meta = {**who, "field": tag, "value": make_visible(value)}
+    meta = {**who, "field": tag, "value": clip(make_visible(value), limit)}
     if _MOJIBAKE.search(value):
         meta["reason"] = ENCODING
     else:
@@ -129,14 +140,31 @@ def _name_error(value: str, tag: str, who: dict) -> SiecleError:
     return SiecleError(INVALID_CHAR_DETECTED, meta)
 
 
+def _skipped(reason: str, line: int, values: list, division: str, limit: int) -> SkippedStudent:
+    last_name, first_name = values[_LAST], values[_FIRST]
+    if _SUSPECT.search(last_name) or _SUSPECT.search(first_name):
+        last_name, first_name = make_visible(last_name), make_visible(first_name)
+    return SkippedStudent(
+        reason, line, clip(last_name, limit), clip(first_name, limit), clip(division, limit)
+    )
+
+
 def apply_rules(
-    rows: list[tuple], divisions: dict[str, str], reference: date, result: ReadResult
+    rows: list[tuple],
+    divisions: dict[str, str],
+    reference: date,
+    result: ReadResult,
+    limits: ReaderLimits | None = None,
 ) -> None:
     """Skip, check and convert `rows` into `result` (emptied as it goes, to save memory).
 
     `reference` is the export date (or the import date): a DATE_SORTIE on or before it
-    means the student left.
+    means the student left. `limits` says how many skipped students are named and how
+    long a kept value may be.
     """
+    limits = limits or ReaderLimits()
+    chars = limits.max_meta_chars
+    named = result.skipped_students
     first_line_of: dict[str, int] = {}
     kept = 0
     for position in range(len(rows)):
@@ -145,19 +173,19 @@ def apply_rules(
         left = parse_date(values[_LEFT]) if values[_LEFT] else None
         # An unreadable DATE_SORTIE is ignored: the student is kept (and checked).
         if left is not None and left <= reference:
-            result.skipped[LEFT_SCHOOL] += 1
+            result.skipped[LEFT_SCHOOL] += 1  # counted only: they are gone
             continue
         ine = values[INE]
-        if not ine:
-            result.skipped[NO_INE] += 1
-            continue
         division = divisions.get(eleve_id)
-        if not division:
-            result.skipped[NO_DIVISION] += 1
+        if not ine or not division:
+            # Named (the first ones), so that the school can correct them in SIECLE.
+            reason = NO_DIVISION if ine else NO_INE
+            result.skipped[reason] += 1
+            if len(named) < limits.max_named_skipped:
+                named.append(_skipped(reason, line, values, division or "", chars))
             continue
         kept += 1
-        errors = result.errors
-        errors_before = len(errors)
+        errors: list[SiecleError] = []
         suspects = [
             (index, tag)
             for index, tag in _NAMES
@@ -165,10 +193,16 @@ def apply_rules(
         ]
         # Each error names the student and where it is in the file; with the invisible
         # characters of their names spelled out, in every error about them.
-        who = {"ine": ine, "last_name": values[_LAST], "first_name": values[_FIRST], "line": line}
+        last_name, first_name = values[_LAST], values[_FIRST]
         if suspects:
-            who["last_name"] = make_visible(who["last_name"])
-            who["first_name"] = make_visible(who["first_name"])
+            last_name, first_name = make_visible(last_name), make_visible(first_name)
+        # `clip` hands a value within the limit back as is: no copy for real names.
+        who = {
+            "ine": clip(ine, chars),
+            "last_name": clip(last_name, chars),
+            "first_name": clip(first_name, chars),
+            "line": line,
+        }
         if ine in first_line_of:
             errors.append(SiecleError(INE_UNIQUE, {**who, "first_line": first_line_of[ine]}))
         else:
@@ -183,7 +217,7 @@ def apply_rules(
         else:
             birthdate, reason = read_date(values[_BIRTH])
             if birthdate is None:
-                value = make_visible(values[_BIRTH])
+                value = clip(make_visible(values[_BIRTH]), chars)
                 meta = {**who, "field": "DATE_NAISS", "value": value, "reason": reason}
                 errors.append(SiecleError(INVALID_BIRTHDATE_FORMAT, meta))
         # Rule for a code other than 1 or 2: the sex is then unknown, which is what
@@ -192,14 +226,17 @@ def apply_rules(
         if sex is None:
             meta = {**who, "field": "CODE_SEXE"}
             if values[_SEX]:
-                meta["value"] = make_visible(values[_SEX])
+                meta["value"] = clip(make_visible(values[_SEX]), chars)
             errors.append(SiecleError(SEX_CODE_REQUIRED, meta))
         if values[_COUNTRY] == FRANCE and not values[_CITY_CODE]:
             meta = {**who, "field": "CODE_COMMUNE_INSEE_NAISS", "country": FRANCE}
             errors.append(SiecleError(BIRTH_CITY_CODE_REQUIRED_FOR_FR_STUDENT, meta))
         for index, tag in suspects:
-            errors.append(_name_error(values[index], tag, who))
-        if len(errors) == errors_before:
+            errors.append(_name_error(values[index], tag, who, chars))
+        if errors:
+            for error in errors:
+                result.add_error(error)
+        else:
             result.learners.append(
                 Learner(
                     ine,
@@ -222,4 +259,4 @@ def apply_rules(
             )
     if not kept:
         meta = {"students": result.student_count, "skipped": dict(result.skipped)}
-        result.errors.append(SiecleError(EMPTY, meta))
+        result.add_error(SiecleError(EMPTY, meta))

@@ -42,13 +42,13 @@ def test_import_through_a_real_worker(
     import_ = Import.objects.get()
 
     state = wait_for(client, import_.pk, {"VALIDATED", "VALIDATION_ERROR", "IMPORT_ERROR"})
-    assert state["status"] == "VALIDATED", state["errors"]
+    assert state["status"] == "VALIDATED", state["html"]
     assert state["preview"]["created"] == expected.learners
     assert not Learner.objects.exists()
 
     client.post(f"/eleves/import/{import_.pk}/confirmer/")
     state = wait_for(client, import_.pk, {"IMPORTED", "IMPORT_ERROR"})
-    assert state["status"] == "IMPORTED", state["errors"]
+    assert state["status"] == "IMPORTED", state["html"]
     assert state["counts"]["created"] == expected.learners
 
     import_.refresh_from_db()
