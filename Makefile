@@ -63,9 +63,11 @@ test: test-prerequisites
 				--output '"$$smoke"'/export.zip >/dev/null && \
 			$(BIN)/python manage.py import_siecle 0750654D '"$$smoke"'/export.zip --yes'
 
-# A worker against Redis, for a configured setup (see README).
+# A worker against Redis, for a configured setup (see README): both queues, applies and
+# e-mails first. QUEUES=interactive (or bulk) for a worker of one queue only.
+QUEUES ?= interactive,bulk
 worker: install
-	$(BIN)/celery -A pixorga worker -l info
+	$(BIN)/celery -A pixorga worker -l info -Q $(QUEUES)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=node_modules --no-obsolete

@@ -12,16 +12,23 @@ each import as soon as it is validated (what the administrator does), and meanwh
 for `/eleves/` as the administrator of another school, through Django's test client in this
 process (the whole view with its queries, without the network).
 
-Prints wall time, students per second, the queue wait of the validation (upload committed
-→ the worker's claim) and of the apply (confirmed → the apply's claim), p50 and p95 each,
-and p50 / p95 of `/eleves/`. Targets on a 2-core machine: apply wait p95 under 1 s while
-validations are queued; `/eleves/` p95 under 200 ms; at least 5,000 students per second.
+Prints wall time, students per second, the queue wait of the validation (upload → the
+worker's claim, `validation_started_at`) and of the apply (confirmed → the apply's claim,
+`apply_started_at`), p50 and p95 each (the apply's over the imports confirmed while
+validations were still queued, and over all), and p50 / p95 of `/eleves/`. The worker
+consumes both queues, interactive (applies) first, as `make worker` does (`--queues` to
+change it); BENCH_WORKER_ARGS adds arguments. Re-runnable on the same database: the
+schools are kept, their students, imports and administrators replaced.
+
+Targets on a 2-core machine: apply wait p95 under 1 s while validations are queued;
+`/eleves/` p95 under 200 ms; at least 5,000 students per second.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -48,7 +55,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def start_worker(concurrency: int) -> subprocess.Popen:
+def start_worker(concurrency: int, queues: str) -> subprocess.Popen:
     return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/celery"),
@@ -61,6 +68,8 @@ def start_worker(concurrency: int) -> subprocess.Popen:
             str(concurrency),
             "--without-mingle",
             "--without-gossip",
+            "-Q",
+            queues,
             *os.environ.get("BENCH_WORKER_ARGS", "").split(),
         ],
         cwd=ROOT,
@@ -75,6 +84,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=200)
     parser.add_argument("--students", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--queues", default="interactive,bulk", help="the worker's -Q")
     parser.add_argument("--timeout", type=int, default=900, help="seconds before giving up")
     options = parser.parse_args()
 
@@ -92,8 +102,8 @@ def main() -> None:
     from django.core.files import File
     from django.db import close_old_connections, connection
     from django.test import Client
-    from django.utils import timezone
 
+    from accounts.models import User
     from organizations.models import Membership, Organization
     from organizations.services import membership_create, organization_create
     from organizations.uai import uai_check_letter
@@ -107,6 +117,7 @@ def main() -> None:
     prefix = "0998"
     Learner.objects.filter(organization__uai__startswith=prefix).delete()
     Import.objects.filter(organization__uai__startswith=prefix).delete()
+    User.objects.filter(email__endswith="@rentree.example").delete()  # a previous run's
 
     def school(number: int) -> tuple[Organization, object]:
         digits = prefix + f"{number:03d}"
@@ -114,7 +125,7 @@ def main() -> None:
         organization = Organization.objects.filter(uai=uai).first() or organization_create(
             name=f"Rentrée {uai}", type="SCO", uai=uai, official_email=f"ce.{uai}@ac-test.fr"
         )
-        admin = UserFactory()
+        admin = UserFactory(email=f"admin-{uai.lower()}@rentree.example")
         membership_create(user=admin, organization=organization, role=Membership.Role.ADMIN)
         path = os.path.join(work, f"{uai}.zip")
         with open(path, "wb") as output:
@@ -147,11 +158,10 @@ def main() -> None:
         f"in {time.perf_counter() - prepared:.1f} s"
     )
 
-    worker = start_worker(options.concurrency)
+    worker = start_worker(options.concurrency, options.queues)
     time.sleep(3)  # the worker connects to Redis; the burst starts on a ready worker
     stop = threading.Event()
     latencies: list[float] = []
-    validating_seen: dict[int, float] = {}
 
     def read_the_list() -> None:
         client = Client()
@@ -164,7 +174,6 @@ def main() -> None:
             time.sleep(0.05)
         close_old_connections()
 
-    started_at = timezone.now()
     started = time.perf_counter()
     ids = []
     for organization, admin, path in schools:
@@ -188,20 +197,29 @@ def main() -> None:
         Status.CANCELLED,
     }
     confirmed: set[int] = set()
+    # Imports confirmed while validations were still waiting in the queue: the case the
+    # interactive queue is for.
+    confirmed_behind_checks: set[int] = set()
+    refused: dict[str, int] = {}
     try:
         while time.perf_counter() - started < options.timeout:
             rows = list(
                 Import.objects.filter(pk__in=ids).values_list("pk", "status", "organization_id")
             )
-            now = time.perf_counter()
+            checks_queued = sum(status == Status.UPLOADED for _, status, _ in rows)
             for pk, status, organization_id in rows:
-                if status != Status.UPLOADED:
-                    validating_seen.setdefault(pk, now)
                 if status == Status.VALIDATED and pk not in confirmed:
-                    services.import_confirm(
-                        import_=Import.objects.get(pk=pk), user=admins[organization_id]
-                    )
                     confirmed.add(pk)
+                    try:
+                        # No tick: each school's list was emptied first, nothing is disabled.
+                        services.import_confirm(
+                            import_=Import.objects.get(pk=pk), user=admins[organization_id]
+                        )
+                    except services.ImportActionError as refusal:
+                        refused[refusal.code] = refused.get(refusal.code, 0) + 1
+                        continue
+                    if checks_queued:
+                        confirmed_behind_checks.add(pk)
             if all(status in final for _, status, _ in rows):
                 break
             time.sleep(POLL)
@@ -211,29 +229,32 @@ def main() -> None:
         reader.join(timeout=10)
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
+        shutil.rmtree(work, ignore_errors=True)
 
     imports = list(Import.objects.filter(pk__in=ids))
     outcome: dict[str, int] = {}
     for import_ in imports:
         outcome[import_.status] = outcome.get(import_.status, 0) + 1
     learners = sum((import_.counts or {}).get("created", 0) for import_ in imports)
-    # The validation's wait: from the committed upload to the first time this process saw
-    # it claimed (polled every POLL s: an upper bound, at most POLL late).
+    # The validation's wait: from the upload to the claim of the run that checked it
+    # (`validation_started_at`; a takeover would move it later: there are none here).
     validate_wait = [
-        validating_seen[i.pk] - started - (i.created_at - started_at).total_seconds()
+        (i.validation_started_at - i.created_at).total_seconds()
         for i in imports
-        if i.pk in validating_seen
+        if i.validation_started_at
     ]
-    apply_wait = [
-        (i.apply_started_at - i.confirmed_at).total_seconds()
+    apply_waits = {
+        i.pk: (i.apply_started_at - i.confirmed_at).total_seconds()
         for i in imports
         if i.apply_started_at and i.confirmed_at
-    ]
+    }
+    apply_wait = [apply_waits[pk] for pk in confirmed_behind_checks if pk in apply_waits]
+    all_apply_wait = list(apply_waits.values())
     print(
         f"\n== {options.schools} schools x {options.students} students, "
-        f"worker concurrency {options.concurrency}"
+        f"worker concurrency {options.concurrency}, queues {options.queues}"
     )
-    print(f"  outcome          {outcome}")
+    print(f"  outcome          {outcome}" + (f"  refused {refused}" if refused else ""))
     print(f"  uploads          {uploaded:6.2f} s for the whole burst (hash + store + enqueue)")
     print(f"  wall time        {wall:6.2f} s from the first upload to the last IMPORTED")
     print(f"  throughput       {learners / wall:8,.0f} students/s ({learners:,} learners)")
@@ -241,9 +262,17 @@ def main() -> None:
         f"  validate wait    p50 {statistics.median(validate_wait):6.2f} s   "
         f"p95 {percentile(validate_wait, 0.95):6.2f} s"
     )
+    if apply_wait:
+        print(
+            f"  apply wait       p50 {statistics.median(apply_wait):6.3f} s   "
+            f"p95 {percentile(apply_wait, 0.95):6.3f} s   "
+            f"({len(apply_wait)} applies confirmed while checks were queued)"
+        )
+    else:
+        print("  apply wait       no apply was confirmed while checks were queued")
     print(
-        f"  apply wait       p50 {statistics.median(apply_wait):6.3f} s   "
-        f"p95 {percentile(apply_wait, 0.95):6.3f} s"
+        f"  apply wait, all  p50 {statistics.median(all_apply_wait):6.3f} s   "
+        f"p95 {percentile(all_apply_wait, 0.95):6.3f} s   ({len(all_apply_wait)} applies)"
     )
     print(
         f"  GET /eleves/     p50 {statistics.median(latencies) * 1000:6.1f} ms  "

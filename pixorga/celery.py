@@ -4,6 +4,11 @@ Settings come from Django's settings module (names prefixed CELERY_). Tasks rece
 never model instances, and are enqueued once the transaction commits
 (`transaction.on_commit` / `task.delay_on_commit`), so a worker never reads a row that is
 not there yet.
+
+Two queues (CELERY_TASK_ROUTES in settings): "interactive" for what a person waits for
+(applying a confirmed import, e-mails) and the import's maintenance, "bulk" for checking
+uploaded files. Workers consume both, interactive first (`-Q interactive,bulk` with the
+Redis transport's "priority" queue order); see the README.
 """
 
 import os

@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -199,9 +200,37 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker process whose memory passed this (in KiB) is replaced after its task: lxml keeps
 # tag names seen in a process for its lifetime, so odd files could otherwise add up.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400 * 1024)
+# Two queues, so that a person's quick work never waits behind the bulk checks of a
+# rentrée burst: "interactive" (applying a confirmed import, e-mails, the import's
+# maintenance) and "bulk" (checking uploaded files, and any task not routed). Workers
+# consume both, interactive first (`celery -A pixorga worker -Q interactive,bulk`, the
+# order of CELERY_TASK_QUEUES when -Q is left out); a worker may also take one queue only.
+# https://docs.celeryq.dev/en/stable/userguide/routing.html
+INTERACTIVE_QUEUE = "interactive"
+BULK_QUEUE = "bulk"
+# Each queue with an exchange and routing key of its own: left out, Celery binds both to
+# the default exchange with the default routing key, and a message would reach both.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in (INTERACTIVE_QUEUE, BULK_QUEUE)
+)
+CELERY_TASK_DEFAULT_QUEUE = BULK_QUEUE
+CELERY_TASK_ROUTES = {
+    "students.apply_import": {"queue": INTERACTIVE_QUEUE},
+    "accounts.send_email": {"queue": INTERACTIVE_QUEUE},
+    "students.imports_maintenance": {"queue": INTERACTIVE_QUEUE},
+    "students.validate_import": {"queue": BULK_QUEUE},
+}
 # With acks_late, Redis redelivers an unacknowledged task after the visibility timeout:
 # it must exceed the longest hard limit, or a long task would run twice at once.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 15 * 60}
+# queue_order_strategy "priority": a worker's Redis consumer looks at its queues in the
+# order given (interactive, then bulk) each time it takes a task; kombu's default
+# ("round_robin") would take from bulk every other time however many applies wait.
+# https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.transport.redis.html
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 15 * 60,
+    "queue_order_strategy": "priority",
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Accounts -------------------------------------------------------------------------

@@ -149,17 +149,21 @@ class Import(models.Model):
         (None, Status.UPLOAD_ERROR): "upload over the size limit",
         (Status.UPLOADED, Status.VALIDATING): "a worker claims the check",
         (Status.UPLOADED, Status.VALIDATION_ERROR): "no worker within 1 h",
-        (Status.UPLOADED, Status.CANCELLED): "cancelled, or abandoned for 24 h",
+        (Status.UPLOADED, Status.CANCELLED): (
+            "cancelled, replaced by a newer upload, or abandoned for 24 h"
+        ),
         (Status.VALIDATING, Status.VALIDATING): "taken over after 60 s of silence, twice at most",
         (Status.VALIDATING, Status.VALIDATED): "file valid, preview and rows stored",
         (Status.VALIDATING, Status.VALIDATION_ERROR): (
             "errors in the file, check failed, silent for 10 min, or silent after two takeovers"
         ),
         (Status.VALIDATING, Status.UPLOAD_ERROR): "stored file missing",
-        (Status.VALIDATING, Status.CANCELLED): "cancelled",
+        (Status.VALIDATING, Status.CANCELLED): "cancelled, or replaced by a newer upload",
         (Status.VALIDATED, Status.IMPORTING): "confirmed",
         (Status.VALIDATED, Status.IMPORT_ERROR): "confirmed but outdated",
-        (Status.VALIDATED, Status.CANCELLED): "cancelled, or abandoned for 24 h",
+        (Status.VALIDATED, Status.CANCELLED): (
+            "cancelled, replaced by a newer upload, or abandoned for 24 h"
+        ),
         (Status.IMPORTING, Status.IMPORTED): "applied",
         (Status.IMPORTING, Status.IMPORT_ERROR): "apply failed, refused or interrupted",
     }
@@ -193,6 +197,9 @@ class Import(models.Model):
     # The validation run that holds the claim: progress and the outcome are written only
     # for this token, so a run that was taken over stops at its next write.
     run_token = models.CharField(_("validation run"), max_length=32, blank=True)
+    # When the run holding the claim took it (the first claim, or the last takeover): the
+    # end of the validation's wait in the queue (benchmarks/rentree.py measures it).
+    validation_started_at = models.DateTimeField(_("check started at"), null=True, blank=True)
     # How many times a silent validation was taken over by a new run (at most two).
     takeovers = models.PositiveSmallIntegerField(_("takeovers"), default=0)
     file_name = models.CharField(_("file name"), max_length=255)

@@ -129,6 +129,8 @@ def _panel_context(import_: Import) -> dict:
         "file_errors": report.in_the_file,
         "preview": preview,
         "skipped": (import_.counts or preview).get("skipped", {}),
+        # A newer upload replaced it: the panel links to that one and offers no button.
+        "replaced_by": services.import_replaced_by(import_=import_),
     }
 
 
@@ -187,8 +189,14 @@ def import_errors_csv(request: HttpRequest, import_: Import) -> FileResponse:
 @require_POST
 @org_view(get=import_get_for_admin)
 def import_confirm_view(request: HttpRequest, import_: Import) -> HttpResponse:
+    # The panel's required checkbox, shown when the import would disable more than a fifth
+    # of the list; the service refuses without it (the browser's own check is a
+    # convenience, not the rule).
+    ticked = request.POST.get("acknowledge_mass_deactivation") == "1"
     try:
-        services.import_confirm(import_=import_, user=request.user)
+        services.import_confirm(
+            import_=import_, user=request.user, acknowledge_mass_deactivation=ticked
+        )
     except services.ImportActionError as error:
         messages.error(request, error.message)
     return redirect(reverse("students:import_detail", args=[import_.pk]) + "#import-panel")

@@ -16,6 +16,8 @@ from .errors import (
     IMPORT_FAILED,
     IMPORT_INTERRUPTED,
     IMPORT_OUTDATED,
+    IMPORT_REPLACED,
+    MASS_DEACTIVATION_NOT_ACKNOWLEDGED,
     ORGANIZATION_ARCHIVED,
     VALIDATION_FAILED,
     ImportActionError,
@@ -23,6 +25,8 @@ from .errors import (
     ImportNotCancellableError,
     ImportNotConfirmableError,
     ImportOutdatedError,
+    ImportReplacedError,
+    MassDeactivationNotAcknowledgedError,
     error_message,
     errors_are_in_the_file,
     errors_for_display,
@@ -33,6 +37,7 @@ from .imports import (
     import_cancel,
     import_confirm,
     import_is_outdated,
+    import_replaced_by,
     import_upload,
 )
 from .maintenance import (
@@ -41,7 +46,7 @@ from .maintenance import (
     imports_reap_stuck,
     imports_resend_queued,
 )
-from .preview import import_preview
+from .preview import import_mass_deactivation, import_preview
 from .states import ImportTransitionError, import_create, import_state_diagram, import_transition
 from .validation import ValidationRunning, import_validate, web_reader_limits
 
@@ -52,6 +57,8 @@ __all__ = [
     "IMPORT_FAILED",
     "IMPORT_INTERRUPTED",
     "IMPORT_OUTDATED",
+    "IMPORT_REPLACED",
+    "MASS_DEACTIVATION_NOT_ACKNOWLEDGED",
     "ORGANIZATION_ARCHIVED",
     "VALIDATION_FAILED",
     "ImportActionError",
@@ -59,7 +66,9 @@ __all__ = [
     "ImportNotCancellableError",
     "ImportNotConfirmableError",
     "ImportOutdatedError",
+    "ImportReplacedError",
     "ImportTransitionError",
+    "MassDeactivationNotAcknowledgedError",
     "ValidationRunning",
     "error_file_open",
     "error_message",
@@ -71,7 +80,9 @@ __all__ = [
     "import_create",
     "import_error_report",
     "import_is_outdated",
+    "import_mass_deactivation",
     "import_preview",
+    "import_replaced_by",
     "import_state_diagram",
     "import_transition",
     "import_upload",

@@ -90,6 +90,30 @@ MESSAGES = {
 }
 
 
+# --- A waiting import replaced, a mass deactivation (issue 10, items 6 and 7) ----------
+# A newer file was uploaded for the organisation before this one was confirmed: it ended
+# CANCELLED (meta: `replaced_by`, the newer import's id). Also the refusal to confirm it.
+IMPORT_REPLACED = "IMPORT_REPLACED"
+# Confirming would disable more than a fifth of the active students and the person did
+# not tick that they understood (meta: `disabled`, `active`, `classes`). Not stored.
+MASS_DEACTIVATION_NOT_ACKNOWLEDGED = "MASS_DEACTIVATION_NOT_ACKNOWLEDGED"
+
+PROCESS_ERRORS = PROCESS_ERRORS | {IMPORT_REPLACED}
+MESSAGES.update(
+    {
+        IMPORT_REPLACED: _(
+            "A more recent file was sent after this one, which was set aside: only the "
+            "latest file can be imported. Your student list is unchanged."
+        ),
+        MASS_DEACTIVATION_NOT_ACKNOWLEDGED: _(
+            "This import would disable %(disabled)s of your %(active)s active students. "
+            "Tick the box saying that you understand before confirming, or cancel and "
+            "send the export of the whole school."
+        ),
+    }
+)
+
+
 def errors_are_in_the_file(errors: Iterable[Mapping[str, Any]]) -> bool:
     """True when the errors are the file's own (to be corrected in SIECLE)."""
     codes = [error.get("code", "") for error in errors]
@@ -249,3 +273,11 @@ class ImportNotConfirmableError(ImportActionError):
 
 class ImportNotCancellableError(ImportActionError):
     code = IMPORT_NOT_CANCELLABLE
+
+
+class ImportReplacedError(ImportActionError):
+    code = IMPORT_REPLACED
+
+
+class MassDeactivationNotAcknowledgedError(ImportActionError):
+    code = MASS_DEACTIVATION_NOT_ACKNOWLEDGED

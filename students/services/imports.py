@@ -7,18 +7,24 @@ step is safe to run twice and two processes never both take the same step. The C
 (`students.tasks`) only call these functions with an id; the command line
 (`import_siecle`) calls them one after the other.
 
-    import_upload     → UPLOADED, file stored, validation enqueued on commit
-                        (or UPLOAD_ERROR: over the size limit, not stored)
+    import_upload     → UPLOADED, file stored, validation enqueued on commit; the
+                        organisation's earlier imports still waiting (UPLOADED,
+                        VALIDATING, VALIDATED) → CANCELLED / IMPORT_REPLACED
+                        (or UPLOAD_ERROR: over the size limit, not stored, replaces nothing)
     import_validate   UPLOADED → VALIDATING → VALIDATED (preview + validated rows stored)
                                            → VALIDATION_ERROR (every error, or the check
                                              itself failed) | UPLOAD_ERROR
                       (students.services.validation: a silent run is taken over)
-    import_confirm    VALIDATED → IMPORTING, apply enqueued on commit (or IMPORT_OUTDATED)
+    import_confirm    VALIDATED → IMPORTING, apply enqueued on commit (or IMPORT_OUTDATED;
+                        refused without the acknowledgement of a mass deactivation)
     import_cancel     UPLOADED | VALIDATING | VALIDATED → CANCELLED
     import_apply      claims IMPORTING (apply_started_at), then → IMPORTED | IMPORT_ERROR,
                       in one transaction
     imports_reap_stuck, imports_resend_queued, imports_delete_abandoned_files: the
                       periodic clean-up (maintenance)
+
+Upload, confirmation and cancellation each write their audit row (organizations.audit) in
+the transaction of the change; a refusal writes none.
 
 Files (the upload and the validated rows) are deleted once the import is final, after
 the transaction that made it final commits. A broker that is down when a step's task is
@@ -42,6 +48,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from organizations.audit import Action, OnBehalfOf, audit_record
 from organizations.models import Organization
 from students.models import Import
 from students.siecle import PAYLOAD_TOO_LARGE
@@ -52,18 +59,36 @@ from .errors import (
     IMPORT_FAILED,
     IMPORT_INTERRUPTED,
     IMPORT_OUTDATED,
+    IMPORT_REPLACED,
     ORGANIZATION_ARCHIVED,
     ImportNotAllowedError,
     ImportNotCancellableError,
     ImportNotConfirmableError,
     ImportOutdatedError,
+    ImportReplacedError,
+    MassDeactivationNotAcknowledgedError,
 )
+from .preview import import_mass_deactivation
 from .states import enqueue_on_commit, error, import_create, import_transition
 
 logger = logging.getLogger(__name__)
 
 Status = Import.Status
 UPLOAD_DIRECTORY = "siecle-imports"
+# Imports waiting for their check or for a confirmation: a newer upload replaces them.
+WAITING = (Status.UPLOADED, Status.VALIDATING, Status.VALIDATED)
+
+
+def _audit(*, user: User | None, action: str, import_: Import, **details) -> None:
+    """The audit row of a change made on an import, in the caller's transaction: an
+    administrator acting for the school, or the system (the command line)."""
+    audit_record(
+        actor=user,
+        on_behalf_of=OnBehalfOf.ADMIN if user else None,
+        action=action,
+        target=import_,
+        details=details,
+    )
 
 
 # --- Upload ----------------------------------------------------------------------------
@@ -83,7 +108,17 @@ def import_upload(
     command line, which runs it itself); a broker that is down leaves the import
     UPLOADED with its file, for maintenance to send the task again. A file over the
     upload limit (`SIECLE_MAX_UPLOAD_BYTES` unless `max_upload_bytes` says otherwise,
-    `0` for none) is not stored: the import is recorded as UPLOAD_ERROR.
+    `0` for none) is not stored: the import is recorded as UPLOAD_ERROR, and replaces
+    nothing (the person may still confirm the file they sent before).
+
+    A stored file replaces the organisation's imports still waiting for their check or a
+    confirmation: each ends CANCELLED with IMPORT_REPLACED (meta `replaced_by`), so that
+    only the latest file can be confirmed. Uploads are serialised by the organisation's
+    row lock (two uploads at once: the later one replaces the earlier); that lock is also
+    the one a running apply holds, so an upload waits for the apply of the same school
+    (a fraction of a second for a few thousand students). A check still running on a
+    replaced import stops at its next progress report (its status is no longer
+    VALIDATING) and writes nothing.
     """
     if not organization.can_import_from_siecle:
         raise ImportNotAllowedError
@@ -92,15 +127,26 @@ def import_upload(
     file_name = os.path.basename((uploaded_file.name or "").replace("\\", "/"))[:255]
     size = uploaded_file.size or 0
     if max_upload_bytes and size > max_upload_bytes:
-        return import_create(
-            status=Status.UPLOAD_ERROR,
-            organization=organization,
-            created_by=user,
-            file_name=file_name,
-            file_size=size,
-            errors=[{"code": PAYLOAD_TOO_LARGE, "meta": {"limit": max_upload_bytes, "size": size}}],
-            error_count=1,
-        )
+        with transaction.atomic():
+            import_ = import_create(
+                status=Status.UPLOAD_ERROR,
+                organization=organization,
+                created_by=user,
+                file_name=file_name,
+                file_size=size,
+                errors=[
+                    {"code": PAYLOAD_TOO_LARGE, "meta": {"limit": max_upload_bytes, "size": size}}
+                ],
+                error_count=1,
+            )
+            _audit(
+                user=user,
+                action=Action.IMPORT_UPLOADED,
+                import_=import_,
+                status=Status.UPLOAD_ERROR,
+                code=PAYLOAD_TOO_LARGE,
+            )
+        return import_
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
@@ -110,16 +156,26 @@ def import_upload(
     upload_path = default_storage.save(f"{prefix}.upload", uploaded_file)
     now = timezone.now()
     try:
-        import_ = import_create(
-            status=Status.UPLOADED,
-            organization=organization,
-            created_by=user,
-            file_name=file_name,
-            file_size=size,
-            file_sha256=digest.hexdigest(),
-            upload_path=upload_path,
-            task_sent_at=now,
-        )
+        with transaction.atomic():
+            Organization.objects.select_for_update().only("pk").get(pk=organization.pk)
+            import_ = import_create(
+                status=Status.UPLOADED,
+                organization=organization,
+                created_by=user,
+                file_name=file_name,
+                file_size=size,
+                file_sha256=digest.hexdigest(),
+                upload_path=upload_path,
+                task_sent_at=now,
+            )
+            replaced = _replace_waiting(import_=import_, user=user)
+            _audit(
+                user=user,
+                action=Action.IMPORT_UPLOADED,
+                import_=import_,
+                status=Status.UPLOADED,
+                replaced=replaced,
+            )
     except BaseException:  # no row to point at the file: nothing would ever delete it
         default_storage.delete(upload_path)
         raise
@@ -128,6 +184,46 @@ def import_upload(
     if enqueue:
         enqueue_on_commit("validate", import_.pk, sent_at=now)
     return import_
+
+
+def _replace_waiting(*, import_: Import, user: User | None) -> list[int]:
+    """Cancel the organisation's other waiting imports (IMPORT_REPLACED); their ids.
+
+    Runs under the organisation's lock, in the upload's transaction: every other waiting
+    import is older (any later upload waits for that lock)."""
+    waiting = (
+        Import.objects.filter(organization_id=import_.organization_id, status__in=WAITING)
+        .exclude(pk=import_.pk)
+        .only("pk", "organization_id")
+        .order_by("pk")
+    )
+    replaced = []
+    for earlier in waiting:
+        if import_transition(
+            import_id=earlier.pk,
+            to=Status.CANCELLED,
+            expected_from=WAITING,
+            errors=[error(IMPORT_REPLACED, replaced_by=import_.pk)],
+        ):
+            _audit(
+                user=user,
+                action=Action.IMPORT_CANCELLED,
+                import_=earlier,
+                reason=IMPORT_REPLACED,
+                replaced_by=import_.pk,
+            )
+            replaced.append(earlier.pk)
+    return replaced
+
+
+def import_replaced_by(*, import_: Import) -> int | None:
+    """The id of the import that replaced this one, if a newer upload did."""
+    if import_.status != Status.CANCELLED:
+        return None
+    for stored in import_.errors or []:
+        if stored.get("code") == IMPORT_REPLACED:
+            return (stored.get("meta") or {}).get("replaced_by")
+    return None
 
 
 # --- Confirm, cancel -------------------------------------------------------------------
@@ -146,26 +242,44 @@ def import_is_outdated(*, import_: Import) -> bool:
     )
 
 
-def import_confirm(*, import_: Import, user: User | None, enqueue: bool = True) -> Import:
+def import_confirm(
+    *,
+    import_: Import,
+    user: User | None,
+    acknowledge_mass_deactivation: bool = False,
+    enqueue: bool = True,
+) -> Import:
     """The administrator confirms the preview: VALIDATED → IMPORTING, apply enqueued.
 
     Confirming twice (a double click) is harmless. Raises ImportOutdatedError (and ends
     the import with IMPORT_OUTDATED) when it is not the organisation's newest validated
-    import, ImportNotConfirmableError when it is not waiting for a confirmation.
+    import, ImportReplacedError when a newer upload replaced it,
+    ImportNotConfirmableError when it is not waiting for a confirmation.
+
+    An import that would disable more than a fifth of the active students, counted
+    against the list as it is now (not only the stored preview), is refused with
+    MassDeactivationNotAcknowledgedError (meta: `disabled`, `active`, `classes`) unless
+    `acknowledge_mass_deactivation` says the person ticked that they understood; it stays
+    VALIDATED. Pages, the command line and the API pass the same flag.
     """
-    if import_.status == Status.IMPORTING:
-        return import_
     if import_.status != Status.VALIDATED:
-        raise ImportNotConfirmableError
+        return _not_validated(import_)
     if import_is_outdated(import_=import_):
-        import_transition(
+        ended = import_transition(
             import_id=import_.pk,
             to=Status.IMPORT_ERROR,
             expected_from=Status.VALIDATED,
             errors=[error(IMPORT_OUTDATED)],
         )
         import_.refresh_from_db()
+        if not ended:  # it had moved already: replaced, confirmed by a double click…
+            return _not_validated(import_)
         raise ImportOutdatedError
+    check = import_mass_deactivation(import_=import_)
+    if check["needs_acknowledgement"] and not acknowledge_mass_deactivation:
+        raise MassDeactivationNotAcknowledgedError(
+            meta={key: check[key] for key in ("disabled", "active", "classes")}
+        )
     now = timezone.now()
     with transaction.atomic():
         claimed = import_transition(
@@ -178,24 +292,45 @@ def import_confirm(*, import_: Import, user: User | None, enqueue: bool = True) 
             updated_at=now,
             task_sent_at=now,
         )
-        if claimed and enqueue:
-            enqueue_on_commit("apply", import_.pk, sent_at=now)
+        if claimed:
+            _audit(
+                user=user,
+                action=Action.IMPORT_CONFIRMED,
+                import_=import_,
+                status=Status.IMPORTING,
+                disabled=check["disabled"],
+                mass_deactivation=check["needs_acknowledgement"],
+            )
+            if enqueue:
+                enqueue_on_commit("apply", import_.pk, sent_at=now)
     import_.refresh_from_db()
-    if not claimed and import_.status != Status.IMPORTING:
-        raise ImportNotConfirmableError
+    if not claimed:  # it moved since it was read (a newer upload, a double click)
+        return _not_validated(import_)
     return import_
+
+
+def _not_validated(import_: Import) -> Import:
+    """Confirming an import that is not (or no longer) VALIDATED: already confirmed is
+    harmless (a double click), replaced and anything else are refused."""
+    if import_.status == Status.IMPORTING:
+        return import_
+    replaced_by = import_replaced_by(import_=import_)
+    if replaced_by is not None:
+        raise ImportReplacedError(meta={"replaced_by": replaced_by})
+    raise ImportNotConfirmableError
 
 
 def import_cancel(*, import_: Import, user: User | None) -> Import:
     """Cancel an import that is not applying yet ("Annuler"); its files are deleted."""
-    if not import_transition(
-        import_id=import_.pk,
-        to=Status.CANCELLED,
-        expected_from=[Status.UPLOADED, Status.VALIDATING, Status.VALIDATED],
-    ):
-        import_.refresh_from_db()
-        raise ImportNotCancellableError
+    with transaction.atomic():
+        cancelled = import_transition(
+            import_id=import_.pk, to=Status.CANCELLED, expected_from=WAITING
+        )
+        if cancelled:
+            _audit(user=user, action=Action.IMPORT_CANCELLED, import_=import_, reason="ASKED")
     import_.refresh_from_db()
+    if not cancelled:
+        raise ImportNotCancellableError
     return import_
 
 

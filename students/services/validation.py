@@ -126,6 +126,7 @@ def _claim(import_id: int) -> str | None:
         run_token=token,
         progress=0,
         updated_at=now,
+        validation_started_at=now,
     ):
         return token
     held = (
@@ -163,6 +164,7 @@ def _claim(import_id: int) -> str | None:
         takeovers=F("takeovers") + 1,
         progress=0,
         updated_at=now,
+        validation_started_at=now,
     ):
         logger.warning(
             "Validation of import %s silent for %d s: taken over", import_id, silence.seconds

@@ -103,6 +103,7 @@ def test_preferred_language_is_applied_at_sign_in(client):
     assert '<html lang="en"' in page
     assert "Your account is not linked to any organisation" in page
 
+
 def test_french_preference_overrides_an_english_browser_at_sign_in(client):
     user = UserFactory(language="fr")
     client.cookies[LANGUAGE_COOKIE] = "en"

@@ -1,6 +1,7 @@
-"""Browser journey of the student import: an administrator sends a generated SIECLE export
+"""Browser journeys of the student import: an administrator sends a generated SIECLE export
 through the page, follows the live panel (a real Celery worker validates and applies),
-confirms the preview, then finds the students in the list and filters them by class."""
+confirms the preview, then finds the students in the list and filters them by class; and
+a file that would disable most of the school is confirmed only once the box is ticked."""
 
 import re
 
@@ -8,10 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from students.models import Learner
+from students.models import Import, Learner
 from students.siecle_generator import write_siecle_zip
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_learner
 from tests.students.conftest import celery_worker_thread  # noqa: F401 - a fixture
+from tests.students.xml_helpers import pupil, siecle_xml
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker]
 
@@ -97,4 +99,66 @@ def test_admin_imports_confirms_and_filters_by_class(
     for cell in rows.locator("td:nth-child(4)").all_inner_texts():
         assert cell == division
     violations += serious_violations(page)
+    assert violations == []
+
+
+@pytest.mark.usefixtures("celery_worker_thread")
+def test_admin_confirms_an_import_disabling_most_of_the_school_only_after_the_tick(
+    page: Page,
+    organization,
+    admin_user,
+    settings,
+    tmp_path,
+):
+    """A file holding one class of a school of three: the preview warns and names the two
+    classes that would disappear; "Confirmer" does nothing until the box is ticked."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    kept = [make_learner(organization, division="6A", mef_code="").ine for _ in range(3)]
+    for division in ("6B", "5A"):
+        for _ in range(6):
+            make_learner(organization, division=division, mef_code="")
+    export = tmp_path / "ElevesSansAdresses.xml"
+    sixth = [pupil(ine, division="6A", mef="10010001110") for ine in kept]  # a 6e MEF code
+    export.write_bytes(siecle_xml(organization.uai, sixth))
+    violations = []
+
+    sign_in(page, admin_user.email)
+    page.goto("/eleves/import/")
+    page.get_by_label("Fichier SIECLE").set_input_files(str(export))
+    page.locator("#import-form").get_by_role("button", name="Importer").click()
+
+    confirm = page.get_by_role("button", name="Confirmer l'import")
+    expect(confirm).to_be_visible(timeout=30_000)
+    warning = page.locator("#import-mass-deactivation")
+    expect(warning).to_contain_text(
+        "Cet import désactiverait 12 élèves sur les 15 élèves actifs de votre liste."
+    )
+    expect(warning).to_contain_text("Ces 2 classes disparaîtraient de votre liste : 6B, 5A")
+    tick = page.get_by_label("Je comprends que 12 élèves seront désactivés")
+    expect(tick).not_to_be_checked()
+    violations += serious_violations(page)
+
+    # Without the tick the browser keeps the form (the box is required): nothing is sent.
+    url = page.url
+    confirm.click()
+    page.wait_for_timeout(500)
+    assert page.url == url
+    assert tick.evaluate("box => box.validity.valueMissing") is True
+    import_ = Import.objects.get()
+    assert import_.status == Import.Status.VALIDATED
+    assert Learner.objects.filter(organization=organization, disabled=False).count() == 15
+
+    # DSFR draws the checkbox on its label: click that, as a person does.
+    page.locator("label[for=acknowledge-mass-deactivation]").click()
+    expect(tick).to_be_checked()
+    confirm.click()
+    outcome = page.locator("#import-outcome")
+    expect(outcome).to_contain_text("Votre liste d'élèves est à jour.", timeout=30_000)
+    expect(outcome).to_contain_text("12 élèves désactivés")
+    violations += serious_violations(page)
+    assert set(
+        Learner.objects.filter(organization=organization, disabled=False).values_list(
+            "ine", flat=True
+        )
+    ) == set(kept)
     assert violations == []

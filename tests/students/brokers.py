@@ -19,8 +19,10 @@ from pathlib import Path
 import redis
 
 ROOT = Path(__file__).resolve().parents[2]
-# Ports set aside for this app's tests' own Redis servers.
-PORTS = range(6399, 6403)
+# Ports set aside for this app's tests' own Redis servers; TEST_OWN_REDIS_PORTS=6422-6424
+# moves them (several people testing on one machine).
+_first, _, _last = os.environ.get("TEST_OWN_REDIS_PORTS", "6399-6402").partition("-")
+PORTS = range(int(_first), int(_last or _first) + 1)
 # Every variable the settings read: none of the host's may reach a subprocess.
 CONFIG_VARIABLES = frozenset(
     re.findall(

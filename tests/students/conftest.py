@@ -33,11 +33,21 @@ def stored_files(media_root) -> list[str]:
 def run_import(db, django_capture_on_commit_callbacks):
     """Run an import synchronously, as the worker would: upload, validate, confirm, apply.
 
-    On-commit callbacks (file deletions) run as they would after a real commit.
+    On-commit callbacks (file deletions) run as they would after a real commit. The
+    confirmation ticks the mass deactivation box, as an administrator who read the warning
+    does (the small files of these tests often disable more than a fifth of a tiny list);
+    the tests of that refusal confirm by themselves (`confirm=False`), or pass
+    `acknowledge_mass_deactivation=False`.
     """
 
     def run(
-        organization, content: bytes, *, name="ElevesSansAdresses.xml", user=None, confirm=True
+        organization,
+        content: bytes,
+        *,
+        name="ElevesSansAdresses.xml",
+        user=None,
+        confirm=True,
+        acknowledge_mass_deactivation=True,
     ):
         with django_capture_on_commit_callbacks(execute=True):
             import_ = services.import_upload(
@@ -50,7 +60,12 @@ def run_import(db, django_capture_on_commit_callbacks):
             import_ = services.import_validate(import_id=import_.pk) or import_
         if confirm and import_.status == Import.Status.VALIDATED:
             with django_capture_on_commit_callbacks(execute=True):
-                import_ = services.import_confirm(import_=import_, user=user, enqueue=False)
+                import_ = services.import_confirm(
+                    import_=import_,
+                    user=user,
+                    acknowledge_mass_deactivation=acknowledge_mass_deactivation,
+                    enqueue=False,
+                )
             with django_capture_on_commit_callbacks(execute=True):
                 services.import_apply(import_id=import_.pk)
         import_.refresh_from_db()
@@ -95,6 +110,8 @@ def worker_thread():
             perform_ping_check=False,
             shutdown_timeout=10,
             loglevel="WARNING",
+            # Both queues, interactive first, as `make worker` runs them.
+            queues=[settings.INTERACTIVE_QUEUE, settings.BULK_QUEUE],
         ):
             yield ran
     finally:

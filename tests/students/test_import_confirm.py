@@ -42,17 +42,17 @@ def test_only_a_validated_import_can_be_confirmed(organization, run_import):
         services.import_confirm(import_=import_, user=None, enqueue=False)
 
 
-def test_older_validated_import_is_refused_when_a_newer_one_is_validated(organization, run_import):
+def test_older_validated_import_is_replaced_when_a_newer_one_is_uploaded(organization, run_import):
     older = run_import(organization, file_with(organization.uai, "1111111111A"), confirm=False)
     newer = run_import(organization, file_with(organization.uai, "2222222222B"), confirm=False)
-    with pytest.raises(services.ImportOutdatedError) as refused:
+    with pytest.raises(services.ImportReplacedError) as refused:
         services.import_confirm(import_=older, user=None, enqueue=False)
-    assert refused.value.code == "IMPORT_OUTDATED"
+    assert refused.value.code == "IMPORT_REPLACED"
     assert "plus récent" in refused.value.message
     older.refresh_from_db()
     assert (older.status, older.errors) == (
-        Status.IMPORT_ERROR,
-        [{"code": "IMPORT_OUTDATED", "meta": {}}],
+        Status.CANCELLED,
+        [{"code": "IMPORT_REPLACED", "meta": {"replaced_by": newer.pk}}],
     )
     # The newest one still goes through.
     services.import_confirm(import_=newer, user=None, enqueue=False)
@@ -70,14 +70,16 @@ def test_preview_made_stale_by_an_applied_import_is_refused(organization, run_im
         services.import_confirm(import_=second, user=None, enqueue=False)
 
 
-def test_validated_import_stays_confirmable_after_a_newer_one_is_cancelled(
-    organization, run_import
-):
+def test_a_replaced_import_stays_replaced_when_the_newer_one_is_cancelled(organization, run_import):
+    """Sending a newer file set the older one aside for good: cancelling the newer one
+    does not bring it back (its file is deleted); the person sends the file they want."""
     older = run_import(organization, file_with(organization.uai, "1111111111A"), confirm=False)
     newer = run_import(organization, file_with(organization.uai, "2222222222B"), confirm=False)
     services.import_cancel(import_=newer, user=None)
-    services.import_confirm(import_=older, user=None, enqueue=False)
-    assert services.import_apply(import_id=older.pk).status == Status.IMPORTED
+    older.refresh_from_db()
+    with pytest.raises(services.ImportReplacedError):
+        services.import_confirm(import_=older, user=None, enqueue=False)
+    assert (older.status, older.upload_path, older.rows_path) == (Status.CANCELLED, "", "")
 
 
 def test_older_import_applying_after_a_newer_one_is_refused(organization, run_import):

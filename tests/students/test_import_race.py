@@ -73,13 +73,18 @@ def test_two_confirmed_imports_racing_end_with_the_newest_file(organization, run
         siecle_xml(organization.uai, [pupil("1111111111A"), pupil("2222222222B")]),
         confirm=False,
     )
-    older = services.import_confirm(import_=older, user=None, enqueue=False)
+    # Each disables students of a list of one or two: the administrator ticked the box.
+    older = services.import_confirm(
+        import_=older, user=None, acknowledge_mass_deactivation=True, enqueue=False
+    )
     newer = run_import(
         organization,
         siecle_xml(organization.uai, [pupil("2222222222B"), pupil("3333333333C")]),
         confirm=False,
     )
-    newer = services.import_confirm(import_=newer, user=None, enqueue=False)
+    newer = services.import_confirm(
+        import_=newer, user=None, acknowledge_mass_deactivation=True, enqueue=False
+    )
 
     older_result, newer_result = apply_together(organization, [older.pk, newer.pk])
 

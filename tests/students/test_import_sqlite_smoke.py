@@ -42,7 +42,9 @@ def test_sqlite_migrate_seed_and_import_twice(tmp_path):
         path = tmp_path / f"export{seed}.zip"
         with path.open("wb") as output:
             write_siecle_zip(output, students=150, uai="0750654D", seed=seed)
-        done = manage("import_siecle", "0750654D", str(path), "--yes", "--json", env=env)
+        # The second file disables every student of the first: the flag says it is meant.
+        flags = ["--acknowledge-mass-deactivation"] if seed == 2 else []
+        done = manage("import_siecle", "0750654D", str(path), "--yes", "--json", *flags, env=env)
         assert done.returncode == 0, done.stderr
         results.append(json.loads(done.stdout))
     first, second = results

@@ -169,16 +169,23 @@ def test_cancel_from_the_page(admin_client, organization, run_import):
 
 
 def test_outdated_confirmation_is_explained(admin_client, organization, run_import):
-    older = run_import(
+    """The first file was confirmed but not applied yet when the second was checked; the
+    first applied since: the second's preview describes a list that is gone."""
+    first = run_import(
         organization, siecle_xml(organization.uai, [pupil("1111111111A")]), confirm=False
     )
-    run_import(organization, siecle_xml(organization.uai, [pupil("2222222222B")]), confirm=False)
-    response = admin_client.post(f"/eleves/import/{older.pk}/confirmer/", follow=True)
+    services.import_confirm(import_=first, user=None, enqueue=False)
+    second = run_import(
+        organization, siecle_xml(organization.uai, [pupil("2222222222B")]), confirm=False
+    )
+    services.import_apply(import_id=first.pk)
+    before = list(Learner.objects.values_list("ine", "disabled"))
+    response = admin_client.post(f"/eleves/import/{second.pk}/confirmer/", follow=True)
     body = text(response)
     assert "Un import plus récent de vos élèves a été vérifié ou appliqué" in body
-    older.refresh_from_db()
-    assert older.status == Status.IMPORT_ERROR
-    assert not Learner.objects.exists()
+    second.refresh_from_db()
+    assert second.status == Status.IMPORT_ERROR
+    assert list(Learner.objects.values_list("ine", "disabled")) == before
 
 
 def test_upload_without_a_file_shows_the_form_error(admin_client):

@@ -3,13 +3,16 @@
     python manage.py import_siecle 0750654D ExportXML_ElevesSansAdresses.zip          # check
     python manage.py import_siecle 0750654D ExportXML_ElevesSansAdresses.zip --yes    # apply
     python manage.py import_siecle 0750654D file.xml --yes --json
+    python manage.py import_siecle 0750654D one-class.xml --yes --acknowledge-mass-deactivation
 
 Runs the same services as the web and the worker, synchronously: upload (stored through
 the storage API, recorded in the school's import history), validation, then — with
 --yes — confirmation and apply. Without --yes the import stays VALIDATED, and an
-administrator may confirm it on the web page. No upload size limit here (the zip
-inflation limits still apply). Exit status 0 only when IMPORTED, or VALIDATED without
---yes.
+administrator may confirm it on the web page. An import that would disable more than a
+fifth of the active students is applied only with --acknowledge-mass-deactivation, as the
+web page asks for a tick: without it the refusal is printed, the import stays VALIDATED
+and the exit status is 1. No upload size limit here (the zip inflation limits still
+apply). Exit status 0 only when IMPORTED, or VALIDATED without --yes.
 """
 
 import json
@@ -38,6 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="ElevesSansAdresses.xml or the zip SIECLE exports")
         parser.add_argument(
             "--yes", action="store_true", help="apply the import once validated (no preview stop)"
+        )
+        parser.add_argument(
+            "--acknowledge-mass-deactivation",
+            action="store_true",
+            help="with --yes: apply even if it disables more than a fifth of the active students",
         )
         parser.add_argument(
             "--json",
@@ -71,28 +79,43 @@ class Command(BaseCommand):
             max_ratio=settings.SIECLE_MAX_ZIP_RATIO,
         )
         import_ = services.import_validate(import_id=import_.pk, limits=limits) or import_
+        refusal = None
         if import_.status == Status.VALIDATED and options["yes"]:
             try:
-                import_ = services.import_confirm(import_=import_, user=None, enqueue=False)
-            except services.ImportActionError:
+                import_ = services.import_confirm(
+                    import_=import_,
+                    user=None,
+                    acknowledge_mass_deactivation=options["acknowledge_mass_deactivation"],
+                    enqueue=False,
+                )
+            except services.ImportActionError as refused:
+                refusal = refused
                 import_.refresh_from_db()
             else:
                 import_ = services.import_apply(import_id=import_.pk) or import_
         import_.refresh_from_db()
         with translation.override(settings.LANGUAGE_CODE):
-            self._report(import_, options)
+            self._report(import_, options, refusal)
         succeeded = import_.status == Status.IMPORTED or (
             import_.status == Status.VALIDATED and not options["yes"]
         )
         if not succeeded:
             sys.exit(1)
 
-    def _report(self, import_: Import, options) -> None:
+    def _report(self, import_: Import, options, refusal=None) -> None:
         errors = services.errors_for_display(import_.errors)
         counts = import_.counts if import_.status == Status.IMPORTED else import_.preview
-        counts = {key: value for key, value in (counts or {}).items() if key != "divisions"}
+        hidden = {"divisions", "mass_deactivation"}
+        counts = {key: value for key, value in (counts or {}).items() if key not in hidden}
+        refused = refusal and {
+            "code": refusal.code,
+            "message": str(refusal.message),
+            "meta": dict(refusal.meta),
+        }
         if options["json"]:
             payload = {"status": import_.status, "counts": counts, "errors": errors}
+            if refused:  # the confirmation was refused: the import is as it was
+                payload["refused"] = refused
             self.stdout.write(json.dumps(payload, ensure_ascii=False, default=str))
             return
         self.stdout.write(f"Import #{import_.pk} of {import_.file_name}: {import_.status}")
@@ -100,5 +123,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {key}: {value}")
         for error in errors:
             self.stderr.write(f"  {error['code']}: {error['message']}")
-        if import_.status == Status.VALIDATED:
+        if refused:
+            self.stderr.write(f"Not applied: {refused['code']}: {refused['message']}")
+            classes = refused["meta"].get("classes")
+            if classes:
+                self.stderr.write(f"  classes absent from the file: {', '.join(classes)}")
+            if refused["code"] == services.MASS_DEACTIVATION_NOT_ACKNOWLEDGED:
+                self.stderr.write(
+                    "Run again with --yes --acknowledge-mass-deactivation to apply it, "
+                    "or confirm it on the import page."
+                )
+        elif import_.status == Status.VALIDATED:
             self.stdout.write("Run again with --yes to apply it, or confirm it on the import page.")
