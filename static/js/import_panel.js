@@ -54,15 +54,37 @@
     }
   }
 
+  // A refusal that waiting will not mend (the session ended, the access was withdrawn):
+  // stop polling and show the server's sentence ({"code", "message", "meta"}).
+  function refused(refusal) {
+    var alert = document.createElement("div");
+    alert.className = "fr-alert fr-alert--warning fr-mb-3w";
+    alert.setAttribute("role", "alert");
+    alert.setAttribute("data-code", refusal.code || "");
+    var sentence = document.createElement("p");
+    sentence.textContent = refusal.message || "";
+    alert.appendChild(sentence);
+    panel.insertBefore(alert, panel.firstChild);
+  }
+
   function poll() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
+        if (response.status === 401 || response.status === 403 || response.status === 404) {
+          return response.json().then(function (refusal) {
+            refused(refusal);
+            return null;
+          });
+        }
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
         }
         return response.json();
       })
       .then(function (state) {
+        if (state === null) {
+          return;
+        }
         delay = interval;
         update(state);
         if (state.running) {

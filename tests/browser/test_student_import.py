@@ -162,3 +162,22 @@ def test_admin_confirms_an_import_disabling_most_of_the_school_only_after_the_ti
         )
     ) == set(kept)
     assert violations == []
+
+
+def test_the_live_panel_says_so_when_the_session_ends(page: Page, organization, admin_user):
+    """No worker here: the check waits, the panel polls; once the session is gone, the
+    poll's 401 {"code", "message"} is shown instead of retrying in silence."""
+    from students.services import import_create
+
+    import_ = import_create(
+        status=Import.Status.UPLOADED,
+        organization=organization,
+        created_by=admin_user,
+        file_name="export.zip",
+    )
+    sign_in(page, admin_user.email)
+    page.goto(f"/eleves/import/{import_.pk}/")
+    expect(page.locator("#import-panel")).to_have_attribute("data-status", "UPLOADED")
+    page.context.clear_cookies()
+    alert = page.locator("#import-panel [data-code=NOT_AUTHENTICATED]")
+    expect(alert).to_contain_text("Votre session a expiré : reconnectez-vous.")
