@@ -167,6 +167,16 @@ class AuditLog(models.Model):
         IMPORT_UPLOADED = "import.uploaded", _("Student file uploaded")
         IMPORT_CONFIRMED = "import.confirmed", _("Student import confirmed")
         IMPORT_CANCELLED = "import.cancelled", _("Student import cancelled")
+        # --- Campaigns (campaigns.services) ---
+        CAMPAIGN_CREATED = "campaign.created", _("Campaign created")
+        CAMPAIGN_CHANGED = "campaign.changed", _("Campaign changed")
+        CAMPAIGN_OWNER_CHANGED = "campaign.owner_changed", _("Campaign passed to another owner")
+        CAMPAIGN_ARCHIVED = "campaign.archived", _("Campaign archived")
+        CAMPAIGN_UNARCHIVED = "campaign.unarchived", _("Campaign unarchived")
+        CAMPAIGN_DELETED = "campaign.deleted", _("Campaign deleted")
+        CAMPAIGN_CODE_REPLACED = "campaign.code_replaced", _("Campaign code replaced")
+        PARTICIPATION_DELETED = "participation.deleted", _("Student's participation deleted")
+        # --- end of campaigns ---
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
