@@ -107,7 +107,7 @@ class Campaign(models.Model):
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
-        ordering = ["-created_at", "-id"]
+        ordering = ["-created_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=CODE_PATTERN), name="campaign_code_format"

@@ -33,7 +33,8 @@ def campaign_list(
     search: str = "",
     archived: bool = False,
 ) -> QuerySet[Campaign]:
-    """The organisation's campaigns, active or archived, newest first, with their owner
+    """The organisation's campaigns, active or archived, newest first (a batch of "one per
+    class", created at the same instant, in the school's order of classes), with their owner
     and two counts — students who joined, students who sent their results — computed in
     the same query (one aggregate over the participations, whatever the page's size)."""
     campaigns = Campaign.objects.filter(
@@ -54,7 +55,7 @@ def campaign_list(
                 distinct=True,
             ),
         )
-        .order_by("-created_at", "-id")
+        .order_by("-created_at", "id")
     )
 
 

@@ -13,6 +13,7 @@ joined" holds until the change commits).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -127,6 +128,9 @@ def campaign_create_per_class(
     for division in chosen:
         if len(name) + len(CLASS_SEPARATOR) + len(division) > NAME_MAX_LENGTH:
             raise CampaignNameTooLongError(meta={"division": division, "max": NAME_MAX_LENGTH})
+    # One creation date for the batch: the list (newest first, then by id) shows the
+    # batch's campaigns in the school's order of classes.
+    now = timezone.now()
     return [
         _create(
             actor=actor,
@@ -135,6 +139,7 @@ def campaign_create_per_class(
             owner=owner,
             target_division=division,
             per_class=True,
+            created_at=now,
             name=f"{name}{CLASS_SEPARATOR}{division}",
             type=type,
             title=title,
@@ -294,10 +299,12 @@ def _create(
     external_id_label: str,
     external_id_type: str,
     multiple_sendings: bool,
+    created_at: datetime.datetime | None = None,
 ) -> Campaign:
     code = code_reserve()
     campaign = Campaign.objects.create(
         organization=organization,
+        created_at=created_at or timezone.now(),
         name=name,
         search_name=normalize_search(name),
         type=type,

@@ -35,6 +35,21 @@ def test_my_campaigns_by_default_then_all(client, school, member_user, admin_use
     assert names(client.get("/campagnes/?vue=toutes")) == ["Theirs", "Mine"]
 
 
+def test_a_batch_of_one_per_class_is_listed_in_the_school_order(client, school, admin_user):
+    from campaigns.services import campaign_create_per_class
+
+    campaign_create_per_class(
+        actor=admin_user,
+        organization=school,
+        on_behalf_of="ADMIN",
+        divisions=["5A", "6B", "6A"],
+        name="Rentrée",
+        type="ASSESSMENT",
+    )
+    client.force_login(admin_user)
+    assert [name[-2:] for name in names(client.get("/campagnes/"))] == ["6A", "6B", "5A"]
+
+
 def test_an_outsider_never_sees_another_schools_campaigns(client, school, outsider_user):
     make_campaign(school, name="Secret")
     client.force_login(outsider_user)
