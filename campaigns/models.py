@@ -270,6 +270,9 @@ class Participation(models.Model):
         indexes = [
             # A student's page: their participations.
             models.Index(fields=["learner", "-created_at"], name="participation_learner_idx"),
+            # A campaign's participants, its per-class numbers and the list's counts (the
+            # unique index above is partial: it serves only current participations).
+            models.Index(fields=["campaign", "learner"], name="participation_campaign_idx"),
         ]
 
     def __str__(self) -> str:
