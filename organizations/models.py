@@ -192,6 +192,16 @@ class AuditLog(models.Model):
             _("Pending invitations cancelled"),
         )
         INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+        # --- Campaigns (campaigns.services) ---
+        CAMPAIGN_CREATED = "campaign.created", _("Campaign created")
+        CAMPAIGN_CHANGED = "campaign.changed", _("Campaign changed")
+        CAMPAIGN_OWNER_CHANGED = "campaign.owner_changed", _("Campaign passed to another owner")
+        CAMPAIGN_ARCHIVED = "campaign.archived", _("Campaign archived")
+        CAMPAIGN_UNARCHIVED = "campaign.unarchived", _("Campaign unarchived")
+        CAMPAIGN_DELETED = "campaign.deleted", _("Campaign deleted")
+        CAMPAIGN_CODE_REPLACED = "campaign.code_replaced", _("Campaign code replaced")
+        PARTICIPATION_DELETED = "participation.deleted", _("Student's participation deleted")
+        # --- end of campaigns ---
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
     actor = models.ForeignKey(

@@ -13,7 +13,7 @@ from organizations.guards import membership_get_for_role
 from organizations.models import Membership, Organization
 from pixorga.errors import AppError
 
-from .models import Import
+from .models import Import, Learner
 
 IMPORT_NOT_ALLOWED = "IMPORT_NOT_ALLOWED"
 
@@ -48,3 +48,16 @@ def import_get_for_admin(*, user: User, import_id: int) -> tuple[Import, Members
     organization_check_can_import(membership.organization)
     import_.organization = membership.organization
     return import_, membership
+
+
+def learner_get_for_member(*, user: User, learner_id: int) -> tuple[Learner, Membership]:
+    """A student (active or disabled: their history stays), for an active member of their
+    organisation. Two queries: the learner with their account, then the membership."""
+    learner = Learner.objects.select_related("user").filter(pk=learner_id).first()
+    if learner is None:
+        raise Http404
+    membership = membership_get_for_role(
+        user=user, organization_id=learner.organization_id, role=Membership.Role.MEMBER
+    )
+    learner.organization = membership.organization
+    return learner, membership

@@ -5,6 +5,7 @@ from . import views
 app_name = "students"
 urlpatterns = [
     path("", views.learner_list_view, name="list"),
+    path("<int:learner_id>/", views.learner_detail, name="learner_detail"),
     path("import/", views.import_page, name="import_page"),
     path("import/<int:import_id>/", views.import_detail, name="import_detail"),
     path("import/<int:import_id>/etat.json", views.import_state, name="import_state"),

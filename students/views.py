@@ -23,8 +23,8 @@ from organizations.permissions import org_view
 
 from . import services
 from .forms import ImportUploadForm, LearnerFilterForm
-from .guards import import_get_for_admin, organization_check_can_import
-from .models import Import
+from .guards import import_get_for_admin, learner_get_for_member, organization_check_can_import
+from .models import Import, Learner
 from .selectors import (
     import_latest,
     import_list,
@@ -212,3 +212,18 @@ def import_cancel_view(request: HttpRequest, import_: Import) -> HttpResponse:
     else:
         messages.info(request, _("The import was cancelled: your student list is unchanged."))
     return redirect("students:import_page")
+
+
+@require_GET
+@org_view(get=learner_get_for_member)
+def learner_detail(request: HttpRequest, learner: Learner) -> HttpResponse:
+    """One student and their participations. The participations are the campaigns' data:
+    read through `campaigns.selectors`, imported here at call time only, so that loading
+    `students` never loads `campaigns` (which is built on it)."""
+    from campaigns.selectors import participation_list_for_learner
+
+    return render(
+        request,
+        "students/learner_detail.html",
+        {"learner": learner, "participations": participation_list_for_learner(learner=learner)},
+    )

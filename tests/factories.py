@@ -171,3 +171,45 @@ def audit_rows(**filters) -> list[tuple]:
             "details",
         )
     )
+
+
+# --- Campaigns (campaigns app) ----------------------------------------------------------
+
+
+def make_campaign(organization: Organization, *, owner=None, **fields):
+    """A campaign created through `campaign_create` by its owner (a new member unless
+    given), on behalf of the owner's role there."""
+    from campaigns.models import Campaign
+    from campaigns.services import campaign_create
+
+    owner = owner or make_member(organization)
+    membership = Membership.objects.get(
+        user=owner, organization=organization, disabled_at__isnull=True
+    )
+    values = {"name": "Évaluation de rentrée", "type": Campaign.Type.ASSESSMENT}
+    values.update(fields)
+    return campaign_create(
+        actor=owner, organization=organization, on_behalf_of=membership.role, **values
+    )
+
+
+def make_participation(
+    campaign, learner=None, *, shared: bool = False, external_id: str = "", **learner_fields
+):
+    """A student who joined `campaign` through `participation_start` (and sent their
+    results with `shared=True`). The learner gets an account when it has none: linking
+    (reconciliation) is the student side's, so tests link by hand here."""
+    from campaigns.services import participation_share, participation_start
+
+    if learner is None:
+        learner_fields.setdefault("division", campaign.target_division or "4A")
+        learner = make_learner(campaign.organization, **learner_fields)
+    if learner.user_id is None:
+        learner.user = UserFactory(email=None, username=f"eleve.{learner.ine.lower()}")
+        learner.save(update_fields=["user"])
+    participation = participation_start(
+        campaign=campaign, user=learner.user, learner=learner, external_id=external_id
+    )
+    if shared:
+        participation_share(participation=participation, user=learner.user)
+    return participation

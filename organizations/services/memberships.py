@@ -9,6 +9,8 @@ second one reads what the first committed and is refused. Adding a member or an
 administrator takes no lock: it can only make the rule easier to keep.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -182,6 +184,32 @@ def membership_promote_on_invitation(
     return current
 
 
+# --- What other apps do when a membership ends ---------------------------------------
+# `organizations` imports none of the apps built on it, yet what a person owned in the
+# organisation (their campaigns) must pass to someone else in the transaction that ends
+# their membership, under the organisation's lock. Those apps register a function here
+# from their AppConfig.ready() (campaigns: `campaigns.services.ownership`); `_end` calls
+# each with the ended membership, the actor and the capacity recorded for the change.
+MembershipEndedHook = Callable[..., None]
+_membership_ended_hooks: list[MembershipEndedHook] = []
+
+
+def membership_ended_run_hooks(
+    *, membership: Membership, actor: User | None, on_behalf_of: str | None
+) -> None:
+    """What the other apps do once `membership` has ended (in the caller's transaction,
+    under the organisation's lock): every way of ending one calls this."""
+    for hook in _membership_ended_hooks:
+        hook(membership=membership, actor=actor, on_behalf_of=on_behalf_of)
+
+
+def on_membership_ended(hook: MembershipEndedHook) -> MembershipEndedHook:
+    """Register `hook(*, membership, actor, on_behalf_of)`, once (ready() may run twice)."""
+    if hook not in _membership_ended_hooks:
+        _membership_ended_hooks.append(hook)
+    return hook
+
+
 # --- The rule and its lock -----------------------------------------------------------
 
 
@@ -265,5 +293,6 @@ def _end(
         target=current,
         details={"user_id": current.user_id, "role": current.role},
     )
+    membership_ended_run_hooks(membership=current, actor=actor, on_behalf_of=on_behalf_of)
     given.disabled_at = current.disabled_at
     return current

@@ -9,13 +9,14 @@ validates the user with its forms (`accounts.forms`); these save and record.
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
 from ..audit import Action, OnBehalfOf, audit_record
 from ..errors import LastAdministratorError
 from ..models import Membership
-from .memberships import active_admin_ids, lock_organizations
+from .memberships import active_admin_ids, lock_organizations, membership_ended_run_hooks
 
 # Flags whose new value is worth keeping in the log (booleans, nothing personal).
 _FLAGS = ("is_active", "is_staff", "is_superuser")
@@ -104,7 +105,12 @@ def user_delete(*, actor: User, user: User, on_behalf_of: str = OnBehalfOf.STAFF
     log keeps the user's id, not their name or address.
     """
     memberships = _check_not_last_administrator(user)
+    ended_at = timezone.now()
     for membership in memberships:
+        # Ended first, so that what the person owned there (their campaigns) passes to
+        # an administrator who stays.
+        membership.disabled_at = ended_at
+        membership.save(update_fields=["disabled_at"])
         audit_record(
             actor=actor,
             on_behalf_of=on_behalf_of,
@@ -112,6 +118,7 @@ def user_delete(*, actor: User, user: User, on_behalf_of: str = OnBehalfOf.STAFF
             target=membership,
             details={"user_id": user.pk, "role": membership.role, "user_deleted": True},
         )
+        membership_ended_run_hooks(membership=membership, actor=actor, on_behalf_of=on_behalf_of)
     audit_record(
         actor=actor,
         on_behalf_of=on_behalf_of,

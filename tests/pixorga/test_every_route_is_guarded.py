@@ -88,6 +88,25 @@ def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
     assert guards["eleves/import/<int:import_id>/etat.json"] == "import_get_for_admin"
     assert guards["equipe/"] == "current:MEMBER"
     assert guards["campagnes/"] == "current:MEMBER"
+    # Campaigns: creating and the bulk deletion work on the current organisation (the
+    # deletion passes its ids through campaigns_get_for_deletion); a URL naming a campaign
+    # goes through a guarded lookup.
+    assert guards["campagnes/nouvelle/"] == "current:MEMBER"
+    assert guards["campagnes/nouvelle/par-classe/"] == "current:MEMBER"
+    assert guards["campagnes/supprimer/"] == "current:MEMBER"
+    assert guards["campagnes/<int:campaign_id>/"] == "campaign_get_for_member"
+    assert guards["campagnes/<int:campaign_id>/export.csv"] == "campaign_get_for_member"
+    assert (
+        guards["campagnes/<int:campaign_id>/fiche/<path:division>/"]
+        == "campaign_class_get_for_member"
+    )
+    for action in ("modifier/", "archiver/", "desarchiver/"):
+        assert guards[f"campagnes/<int:campaign_id>/{action}"] == "campaign_get_for_manager"
+    assert (
+        guards["campagnes/<int:campaign_id>/participations/<int:participation_id>/supprimer/"]
+        == "participation_get_for_manager"
+    )
+    assert guards["eleves/<int:learner_id>/"] == "learner_get_for_member"
 
 
 def test_an_unguarded_view_would_be_reported(settings):
