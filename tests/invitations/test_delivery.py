@@ -134,7 +134,8 @@ class OwnRedis:
             self.process = None
 
     def queued_messages(self) -> int:
-        return redis.Redis(port=self.port).llen("celery")
+        # E-mails go to the interactive queue (settings.CELERY_TASK_ROUTES).
+        return redis.Redis(port=self.port).llen("interactive")
 
 
 @pytest.fixture
@@ -198,7 +199,7 @@ def test_an_invitation_saved_while_the_broker_is_down_is_sent_by_the_maintenance
     assert lost.send_count == 3  # each attempt made a new code
     assert broker.queued_messages() == 1
     # The queued message is the e-mail to the invited address, with the new link.
-    assert b"down@ac-test.fr" in redis.Redis(port=REDIS_PORT).lindex("celery", 0)
+    assert b"down@ac-test.fr" in redis.Redis(port=REDIS_PORT).lindex("interactive", 0)
     assert mail.outbox == []
 
 
