@@ -116,13 +116,37 @@ def test_an_unguarded_view_would_be_reported(settings):
 
 # --- The terms of use on every organisation-space route --------------------------------
 
+
 # URL argument → a real object of the member's organisation, made by (organization, user).
+def _campaign(organization, user):
+    from tests.factories import make_campaign, make_learner
+
+    if not organization.learners.filter(division="4A").exists():
+        make_learner(organization, division="4A")  # a class for the campaign's target
+    return organization.campaigns.first() or make_campaign(
+        organization, owner=user, target_division="4A"
+    )
+
+
+def _participation(organization, user):
+    from tests.factories import make_participation
+
+    campaign = _campaign(organization, user)
+    return campaign.participations.first() or make_participation(campaign)
+
+
 SAMPLES = {
     "import_id": lambda organization, user: (
         Import.objects.create(
             organization=organization, created_by=user, file_name="ElevesSansAdresses.xml"
         ).pk
     ),
+    # One campaign of the organisation and one participation in it, so that a URL naming
+    # both (a participation of that campaign) is a real one.
+    "campaign_id": lambda organization, user: _campaign(organization, user).pk,
+    "participation_id": lambda organization, user: _participation(organization, user).pk,
+    "learner_id": lambda organization, user: _participation(organization, user).learner_id,
+    "division": lambda organization, user: "4A",
 }
 _ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 
