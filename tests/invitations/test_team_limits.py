@@ -158,8 +158,12 @@ def test_a_resend_counts_in_the_hourly_quota_and_a_refused_one_does_not(
 
 
 def test_with_the_cache_down_nothing_is_sent_and_the_reason_is_given(
-    organization, admin_user, caplog
+    organization, admin_user, caplog, monkeypatch
 ):
+    from accounts import limits as account_limits
+
+    # The warning is logged at most once a minute per process: start afresh.
+    monkeypatch.setattr(account_limits, "_last_warnings", {})
     with (
         override_settings(CACHES=DEAD_CACHE),
         pytest.raises(limits.InvitationLimitUnavailableError) as refused,

@@ -217,3 +217,15 @@ def test_a_member_just_made_administrator_can_invite(organization, admin_user):
         actor=admin_user, membership=Membership.objects.get(user=teacher), role="ADMIN"
     )
     assert team_send(organization, teacher, "paul@ac-test.fr").new == ["paul@ac-test.fr"]
+
+
+def test_with_the_broker_down_the_invitations_are_kept_and_shown_not_sent_yet(
+    client, organization, admin_user, broker_down
+):
+    result = team_send(organization, admin_user, "paul@ac-test.fr", "lea@ac-test.fr")
+    assert result.new == ["paul@ac-test.fr", "lea@ac-test.fr"]
+    assert set(Invitation.objects.values_list("delivery", flat=True)) == {"NOT_QUEUED"}
+    assert mail.outbox == []
+    client.force_login(admin_user)
+    page = client.get("/equipe/").content.decode()
+    assert page.count("Pas encore envoyée") == 2

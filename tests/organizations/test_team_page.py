@@ -30,7 +30,7 @@ def test_everyone_sees_each_active_member_s_names_e_mail_role_and_joining_date(
     for user in (admin_user, member_user):
         assert f"<td><bdi>{user.last_name}</bdi></td>" in page
         assert f"<td><bdi>{user.first_name}</bdi></td>" in page
-        assert f"<td>{user.email}</td>" in page
+        assert f'<td class="pixorga-team__email">{user.email}</td>' in page
     assert "<td>Administrateur</td>" in page
     assert "<td>Membre</td>" in page
     assert "<td>02/09/2024</td>" in page
