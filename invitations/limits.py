@@ -142,15 +142,16 @@ def _team_key(organization_id: int, bucket: int) -> str:
     return f"invitations:team:{organization_id}:{bucket}"
 
 
-def team_invitations_consume(*, organization_id: int, count: int) -> None:
+def team_invitations_consume(*, organization_id: int, count: int) -> int:
     """Count `count` e-mails of the organisation's team page, or refuse them all:
     TeamInvitationsLimitError when they do not fit, InvitationLimitUnavailableError when
     the cache cannot be reached. The increment is atomic (Redis INCRBY), so requests at
-    once cannot both slip under the limit; one that overshoots takes its count back."""
-    if count <= 0:
-        return
-    limit = TEAM_INVITATIONS_PER_HOUR
+    once cannot both slip under the limit; one that overshoots takes its count back.
+    Returns the bucket counted in, for `team_invitations_give_back`."""
     bucket = int(time.time() // TEAM_BUCKET_SECONDS)
+    if count <= 0:
+        return bucket
+    limit = TEAM_INVITATIONS_PER_HOUR
     current, *earlier = [_team_key(organization_id, bucket - n) for n in range(TEAM_BUCKETS)]
     try:
         cache.add(current, 0, timeout=TEAM_BUCKET_SECONDS * (TEAM_BUCKETS + 1))
@@ -166,13 +167,14 @@ def team_invitations_consume(*, organization_id: int, count: int) -> None:
         raise InvitationLimitUnavailableError() from error
     except ValueError as error:  # the bucket vanished between add and incr (evicted)
         raise InvitationLimitUnavailableError() from error
+    return bucket
 
 
-def team_invitations_give_back(*, organization_id: int, count: int) -> None:
-    """Return e-mails that were counted but not sent (the sending failed and rolled back)."""
+def team_invitations_give_back(*, organization_id: int, count: int, bucket: int) -> None:
+    """Return e-mails that were counted (in `bucket`) but not sent: the sending failed and
+    rolled back."""
     if count <= 0:
         return
-    bucket = int(time.time() // TEAM_BUCKET_SECONDS)
     try:
         cache.decr(_team_key(organization_id, bucket), count)
     except (*CACHE_ERRORS, ValueError):

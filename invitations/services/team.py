@@ -160,7 +160,7 @@ def invitations_send_many(
         raise OrganizationClosedError(meta={"organization_id": organization.pk})
     plan = team_invitations_preview(organization=organization, emails=parsed.emails)
     to_send = plan.to_send
-    limits.team_invitations_consume(organization_id=organization.pk, count=len(to_send))
+    bucket = limits.team_invitations_consume(organization_id=organization.pk, count=len(to_send))
     try:
         for email in to_send:
             invitation_send(
@@ -174,7 +174,9 @@ def invitations_send_many(
             )
     except BaseException:
         # Rolled back: the e-mails were counted but none leaves.
-        limits.team_invitations_give_back(organization_id=organization.pk, count=len(to_send))
+        limits.team_invitations_give_back(
+            organization_id=organization.pk, count=len(to_send), bucket=bucket
+        )
         raise
     return plan
 
@@ -192,11 +194,13 @@ def invitation_resend_by_admin(*, invitation: Invitation, actor: User) -> Invita
         raise limits.InvitationResendTooSoonError(
             meta={"invitation_id": current.pk, "seconds": wait}
         )
-    limits.team_invitations_consume(organization_id=current.organization_id, count=1)
+    bucket = limits.team_invitations_consume(organization_id=current.organization_id, count=1)
     try:
         return invitation_resend(invitation=current, actor=actor, on_behalf_of=OnBehalfOf.ADMIN)
     except BaseException:
-        limits.team_invitations_give_back(organization_id=current.organization_id, count=1)
+        limits.team_invitations_give_back(
+            organization_id=current.organization_id, count=1, bucket=bucket
+        )
         raise
 
 

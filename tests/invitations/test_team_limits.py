@@ -186,3 +186,34 @@ def test_with_the_cache_down_a_resend_is_refused_too(organization, admin_user, m
     ):
         resend(invitation, admin_user)
     assert Invitation.objects.get().send_count == 1
+
+
+def test_requests_at_once_never_count_more_than_the_limit_together():
+    # Twelve batches of 30 at once on the shared cache (Redis in the tests, INCRBY): at most
+    # six fit, and the refused ones take their count back.
+    import threading
+
+    from django.core.cache import cache
+
+    organization_id = 987654  # the cache alone: no row needed
+    barrier = threading.Barrier(12)
+    outcomes = []
+
+    def batch():
+        barrier.wait()
+        try:
+            limits.team_invitations_consume(organization_id=organization_id, count=30)
+            outcomes.append("sent")
+        except limits.TeamInvitationsLimitError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=batch) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(outcomes) == 12
+    sent = outcomes.count("sent")
+    assert 1 <= sent <= LIMIT // 30
+    bucket = int(limits.time.time() // limits.TEAM_BUCKET_SECONDS)
+    assert cache.get(limits._team_key(organization_id, bucket)) == sent * 30
