@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from invitations.services import invitation_send
 from organizations.models import Membership
 from students.models import Import
 from tests.factories import accept_cgu, make_member, make_organization
@@ -87,6 +88,9 @@ def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
     assert guards["eleves/import/"] == "current:ADMIN"
     assert guards["eleves/import/<int:import_id>/etat.json"] == "import_get_for_admin"
     assert guards["equipe/"] == "current:MEMBER"
+    assert guards["equipe/inviter/"] == "current:ADMIN"
+    assert guards["equipe/membres/<int:membership_id>/retirer/"] == "membership_get_for_admin"
+    assert guards["equipe/invitations/<int:invitation_id>/annuler/"] == "invitation_get_for_admin"
     assert guards["campagnes/"] == "current:MEMBER"
     # Campaigns: creating and the bulk deletion work on the current organisation (the
     # deletion passes its ids through campaigns_get_for_deletion); a URL naming a campaign
@@ -147,6 +151,17 @@ SAMPLES = {
     "participation_id": lambda organization, user: _participation(organization, user).pk,
     "learner_id": lambda organization, user: _participation(organization, user).learner_id,
     "division": lambda organization, user: "4A",
+    "membership_id": lambda organization, user: (
+        Membership.objects.get(user=make_member(organization), organization=organization).pk
+    ),
+    "invitation_id": lambda organization, user: (
+        invitation_send(
+            organization=organization,
+            email="sample.invitation@school.example",
+            role="AUTO",
+            language="fr",
+        ).pk
+    ),
 }
 _ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 
