@@ -104,7 +104,7 @@ def accept(request):
 @require_http_methods(["GET", "POST"])
 def self_activation(request):
     """UAI, first and last name → an administrator invitation to the school's official
-    e-mail. Limited per IP (every POST) and per UAI (every well-formed one)."""
+    e-mail. Limited per IP (every POST) and per UAI (the e-mails sent: the service's)."""
     form = SelfActivationForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -113,8 +113,6 @@ def self_activation(request):
             return _rate_limited(request, form)
         if form.is_valid():
             data = form.cleaned_data
-            if not limits.self_activation_allowed_for_uai(data["uai"]):
-                return _rate_limited(request, form)
             try:
                 result = self_activation_request(
                     uai=data["uai"],
