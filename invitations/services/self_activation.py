@@ -20,7 +20,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from organizations.models import Membership, Organization
+from organizations.models import Organization
+from organizations.services.memberships import active_admin_ids
 from organizations.uai import normalize_uai
 
 from .. import limits
@@ -56,9 +57,9 @@ def self_activation_request(
         raise UaiNotRecognizedError
     if not organization.official_email:
         raise NoOfficialEmailError(meta={"organization_id": organization.pk})
-    has_administrators = Membership.objects.filter(
-        organization=organization, role=Membership.Role.ADMIN, disabled_at__isnull=True
-    ).exists()
+    # Told to the requester only: no lock needed. A deactivated account administers
+    # nothing (its school may be asking precisely because its administrator left).
+    has_administrators = bool(active_admin_ids(organization.pk))
     recent = _recent_admin_invitation(organization)
     if recent is not None:
         return SelfActivation(

@@ -108,6 +108,15 @@ def test_the_requester_is_told_when_the_school_already_has_administrators(
     assert [message.to for message in mail.outbox] == [[organization.official_email]]
 
 
+def test_a_deactivated_administrator_is_not_counted(ask, organization, admin_user):
+    admin_user.is_active = False
+    admin_user.save(update_fields=["is_active"])
+    response, body = ask(organization.uai)
+    assert response.status_code == 200
+    assert "Invitation envoyée à l'établissement" in body
+    assert "déjà au moins un administrateur" not in body
+
+
 def test_an_unknown_uai_and_an_archived_organisation_get_the_same_answer(ask):
     archived = make_organization()
     organization_archive(actor=None, organization=archived)
