@@ -28,8 +28,12 @@ from .services import Outcome, invitation_accept, self_activation_request
 
 
 def _refusal(request, error: AppError):
+    """The link's refusals have their page; the others raised while accepting (a
+    membership added meanwhile: AlreadyMemberError, MembershipNotActiveError...) get the
+    generic refusal page, with their code, never a 500."""
     context = {"error": error, "organization": getattr(error, "organization", None)}
-    return render(request, error.template_name, context, status=error.status)
+    template = getattr(error, "template_name", "errors/refusal.html")
+    return render(request, template, context, status=error.status)
 
 
 def _outcome_message(outcome: Outcome, membership) -> str:
