@@ -3,7 +3,8 @@
 Self-activation is counted in the Django cache (Redis when configured, so
 shared by every process), like allauth's limits of the sign-in pages.
 
-Per UAI: nobody can flood a school's mailbox (each accepted request sends it an e-mail).
+Per UAI: nobody can flood a school's mailbox; only the e-mails actually sent count (a
+request within the cooldown of self-activation sends nothing, and is not counted).
 Per IP: one address cannot try school after school. The client IP is allauth's (the
 proxy chain is read only when TRUSTED_PROXY_COUNT says so); cache keys hold hashes, not
 the IP or the UAI. Fixed windows: simple, and at worst twice the rate at a window's edge.
@@ -54,10 +55,14 @@ def parse_rates(rates: str) -> list[tuple[int, int]]:
     return parsed
 
 
-def _hit(scope: str, value: str, amount: int, period: int, now: float) -> bool:
+def _key(scope: str, value: str, period: int, now: float) -> str:
     window = int(now // period)
     digest = hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()[:32]
-    key = f"invitations:rl:{scope}:{period}:{window}:{digest}"
+    return f"invitations:rl:{scope}:{period}:{window}:{digest}"
+
+
+def _hit(scope: str, value: str, amount: int, period: int, now: float) -> bool:
+    key = _key(scope, value, period, now)
     cache.add(key, 0, timeout=period)
     try:
         count = cache.incr(key)
@@ -80,13 +85,34 @@ def consume(scope: str, value: str, rates: str) -> bool:
         return True
 
 
+def consume_if_room(scope: str, value: str, rates: str) -> bool:
+    """Count one for `value` only when every window of `rates` has room; False (and
+    nothing counted) otherwise. For what counts e-mails actually sent: a refused request
+    filling the day's window would let anyone exhaust it. Two requests at once may both
+    find room: one more than the limit at worst."""
+    windows = parse_rates(rates)
+    now = time.time()
+    try:
+        keys = {_key(scope, value, period, now): amount for amount, period in windows}
+        counts = cache.get_many(list(keys))
+        if any(counts.get(key, 0) >= amount for key, amount in keys.items()):
+            return False
+        for amount, period in windows:
+            _hit(scope, value, amount, period, now)
+        return True
+    except CACHE_ERRORS:  # the cache is unreachable: see the module's docstring
+        logger.warning("Self-activation rate limit not checked: the cache is unreachable")
+        return True
+
+
 def self_activation_allowed_for_ip(request: HttpRequest) -> bool:
     ip = get_adapter(request).get_client_ip(request)
     return consume("self_activation_ip", ip, settings.SELF_ACTIVATION_RATE_LIMITS["ip"])
 
 
-def self_activation_allowed_for_uai(uai: str) -> bool:
-    return consume("self_activation_uai", uai, settings.SELF_ACTIVATION_RATE_LIMITS["uai"])
+def self_activation_email_allowed_for_uai(uai: str) -> bool:
+    """Counted only when an e-mail is about to be sent (see services/self_activation.py)."""
+    return consume_if_room("self_activation_uai", uai, settings.SELF_ACTIVATION_RATE_LIMITS["uai"])
 
 
 # --- The team page ------------------------------------------------------------------------
