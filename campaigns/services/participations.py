@@ -1,7 +1,7 @@
 """Writes on participations: a student joins a campaign, sends their results; a school
 deletes a participation made with the wrong account.
 
-The student's pages (code entry, reconciliation) are the next issue; they call
+The student's pages (code entry, reconciliation: `campaigns.services.joining`) call
 `participation_start` once the account is linked to its learner, and
 `participation_share`. The rules of joining live here so that those pages, the API and
 the tests share them: an archived campaign (or a closed space) takes no one new; a
@@ -28,6 +28,7 @@ from ..errors import (
     ExternalIdInvalidError,
     ExternalIdRequiredError,
     ExternalIdTooLongError,
+    LearnerDisabledError,
     ParticipationAlreadySharedError,
 )
 from ..models import Campaign, Participation
@@ -44,8 +45,9 @@ def participation_start(
     organisation, reconciled before), or come back to the participation in progress.
 
     Refusals: CampaignDeletedError, CampaignClosedError (archived, or the space closed),
-    CampaignOtherClassError, ExternalIdRequiredError / ExternalIdInvalidError,
-    ParticipationAlreadySharedError (results sent, no multiple sendings)."""
+    LearnerDisabledError (no longer in the school's list), CampaignOtherClassError,
+    ExternalIdRequiredError / ExternalIdInvalidError, ParticipationAlreadySharedError
+    (results sent, no multiple sendings)."""
     # The row lock orders joins with a change of the settings (multiple sendings frozen
     # once someone has joined; archiving).
     current = (
@@ -59,6 +61,8 @@ def participation_start(
         raise CampaignClosedError(meta={"campaign_id": current.pk})
     if learner.organization_id != current.organization_id or learner.user_id != user.pk:
         raise ValueError("join as the account's own learner of the campaign's organisation")
+    if learner.disabled:
+        raise LearnerDisabledError(meta={"learner_id": learner.pk})
     previous = Participation.objects.filter(
         campaign=current, learner=learner, is_improved=False, deleted_at__isnull=True
     ).first()
