@@ -21,7 +21,8 @@ def identity(first_name="Léa", last_name="Martin", birthdate=BIRTHDATE) -> dict
 
 def refusal_code(response) -> str | None:
     """The code a page shows to give the teacher ("Code à donner à votre professeur : X")."""
-    found = re.search(r'data-testid="refusal-code">[^:<]*:\s*([A-Z0-9_]+)', response.content.decode())
+    page = response.content.decode()
+    found = re.search(r'data-testid="refusal-code">[^:<]*:\s*([A-Z0-9_]+)', page)
     return found.group(1) if found else None
 
 

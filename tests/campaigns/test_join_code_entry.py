@@ -7,7 +7,13 @@ from django.test import Client
 from campaigns.services import campaign_archive, campaign_delete, campaign_replace_code
 from organizations.services import organization_archive
 from tests.campaigns.join_helpers import refusal_code, signed_in, text
-from tests.factories import link_learner, make_campaign, make_participation, make_staff, make_student
+from tests.factories import (
+    link_learner,
+    make_campaign,
+    make_participation,
+    make_staff,
+    make_student,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -157,9 +157,7 @@ def test_another_schools_students_are_not_candidates(organization, other_organiz
 @needs_db
 def test_two_students_born_the_same_day_with_close_names_are_refused(organization):
     for first_name in ("Jean-Marie", "Jean-Marc"):
-        make_learner(
-            organization, first_name=first_name, last_name="DURAND", birthdate=BIRTHDATE
-        )
+        make_learner(organization, first_name=first_name, last_name="DURAND", birthdate=BIRTHDATE)
     with pytest.raises(NoMatchError):
         learner_find(
             organization=organization,
