@@ -210,13 +210,15 @@ def student_learner(*, user: User, organization: Organization) -> Learner | None
 def student_join(*, campaign: Campaign, user: User, external_id: str = "") -> Participation:
     """Join (or come back to) a campaign as the account's learner of its organisation:
     the linked one where the school manages its students (StudentNotLinkedError when
-    there is none yet), otherwise the one made from the account. Then the rules of
-    `participation_start`."""
+    there is none yet; LearnerDisabledError when it is no longer in the school's list),
+    otherwise the one made from the account. Then the rules of `participation_start`."""
     organization = campaign.organization
     if organization.is_managing_students:
         learner = student_learner(user=user, organization=organization)
         if learner is None:
             raise StudentNotLinkedError()
+        if learner.disabled:
+            raise LearnerDisabledError(meta={"learner_id": learner.pk})
     else:
         learner = learner_get_or_create_for_account(user=user, organization=organization)
     return participation_start(

@@ -28,7 +28,6 @@ from ..errors import (
     ExternalIdInvalidError,
     ExternalIdRequiredError,
     ExternalIdTooLongError,
-    LearnerDisabledError,
     ParticipationAlreadySharedError,
 )
 from ..models import Campaign, Participation
@@ -45,9 +44,10 @@ def participation_start(
     organisation, reconciled before), or come back to the participation in progress.
 
     Refusals: CampaignDeletedError, CampaignClosedError (archived, or the space closed),
-    LearnerDisabledError (no longer in the school's list), CampaignOtherClassError,
-    ExternalIdRequiredError / ExternalIdInvalidError, ParticipationAlreadySharedError
-    (results sent, no multiple sendings)."""
+    CampaignOtherClassError, ExternalIdRequiredError / ExternalIdInvalidError,
+    ParticipationAlreadySharedError (results sent, no multiple sendings). A disabled
+    learner is refused by the student's side (`joining.student_join`), not here: a
+    student who joined and then left the school keeps their participation."""
     # The row lock orders joins with a change of the settings (multiple sendings frozen
     # once someone has joined; archiving).
     current = (
@@ -61,8 +61,6 @@ def participation_start(
         raise CampaignClosedError(meta={"campaign_id": current.pk})
     if learner.organization_id != current.organization_id or learner.user_id != user.pk:
         raise ValueError("join as the account's own learner of the campaign's organisation")
-    if learner.disabled:
-        raise LearnerDisabledError(meta={"learner_id": learner.pk})
     previous = Participation.objects.filter(
         campaign=current, learner=learner, is_improved=False, deleted_at__isnull=True
     ).first()

@@ -25,7 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import limits
 from ..codes import is_valid_code, normalize_code
-from ..errors import CampaignClosedError, CampaignDeletedError, CampaignError
+from ..errors import (
+    CampaignClosedError,
+    CampaignDeletedError,
+    CampaignError,
+    LearnerDisabledError,
+)
 from ..join_errors import (
     CampaignArchivedPageError,
     CampaignCodeUnknownError,
@@ -226,6 +231,8 @@ def continue_joining(request: HttpRequest, campaign: Campaign) -> HttpResponse:
                 messages.success(request, _("We found you in your school's list."))
         if learner is None:
             return redirect("join:reconcile", code=campaign.code)
+        if learner.disabled:
+            raise LearnerDisabledError(meta={"learner_id": learner.pk})
     if campaign.external_id_label:
         return redirect("join:participate", code=campaign.code)
     return _join(request, campaign)
