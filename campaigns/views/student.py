@@ -270,6 +270,11 @@ def participate(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     if current is not None:
         return redirect("join:campaign", code=campaign.code)
     check_open(campaign)
+    organization = campaign.organization
+    if organization.is_managing_students and not student_learner(
+        user=request.user, organization=organization
+    ):
+        return redirect("join:reconcile", code=campaign.code)
     form = (
         ExternalIdForm(request.POST or None, campaign=campaign)
         if campaign.external_id_label

@@ -165,3 +165,16 @@ def test_my_campaigns_leaves_out_deleted_campaigns_and_other_accounts(school, ca
 
 def test_my_campaigns_needs_an_account(client):
     assert client.get("/mes-parcours/")["Location"].startswith("/compte/login/")
+
+
+def test_my_campaigns_costs_the_same_queries_for_one_campaign_or_many(
+    school, django_assert_max_num_queries
+):
+    first = make_participation(make_campaign(school, name="Une"))
+    client = signed_in(first.user)
+    with django_assert_max_num_queries(4):
+        client.get("/mes-parcours/")
+    for n in range(5):
+        make_participation(make_campaign(school, name=f"Autre {n}"), first.learner)
+    with django_assert_max_num_queries(4):
+        assert text(client.get("/mes-parcours/")).count("En cours") == 6

@@ -8,7 +8,7 @@ from campaigns.models import Participation
 from campaigns.services import campaign_archive, campaign_create_per_class, campaign_delete
 from organizations.services import organization_archive
 from tests.campaigns.join_helpers import refusal_code, signed_in, text
-from tests.factories import link_learner, make_campaign, make_staff
+from tests.factories import link_learner, make_campaign, make_staff, make_student
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,8 @@ def test_signed_out_the_student_pages_lead_to_the_landing(client, campaign):
         response = client.get(f"/parcours/{campaign.code}/{page}/")
         assert response["Location"] == f"/parcours/{campaign.code}/", page
     assert start(client, campaign)["Location"] == f"/parcours/{campaign.code}/"
+
+
+def test_the_participation_page_sends_an_unlinked_student_to_the_form_first(campaign):
+    response = signed_in(make_student()).get(f"/parcours/{campaign.code}/participer/")
+    assert response["Location"] == f"/parcours/{campaign.code}/eleve/"
