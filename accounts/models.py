@@ -68,12 +68,23 @@ class User(AbstractUser):
         error_messages={"unique": _("A user with that identifier already exists.")},
     )
     email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    # The opaque identifier the GAR gives an account that signs in through a school's ENT
+    # (digital workspace); set by the single sign-on. With the e-mail and the identifier,
+    # it is how the account signs in, which the students' refusals name (R13, R33).
+    gar_id = models.CharField(
+        _("ENT identifier (GAR)"), max_length=255, unique=True, null=True, blank=True
+    )
     language = models.CharField(
         _("preferred language"),
         max_length=8,
         choices=[("fr", _("French")), ("en", _("English"))],
         default="fr",
     )
+
+    class SignInMethod(models.TextChoices):
+        EMAIL = "EMAIL", _("e-mail address")
+        IDENTIFIER = "IDENTIFIER", _("identifier")
+        ENT = "ENT", _("ENT")
 
     objects = UserManager()
 
@@ -100,6 +111,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email or self.username or f"#{self.pk}"
+
+    @property
+    def sign_in_methods(self) -> list[str]:
+        """How this account signs in, the way a student would be told to: the ENT first
+        (a student who has it uses it), then the identifier, then the e-mail address."""
+        methods = [self.SignInMethod.ENT] if self.gar_id else []
+        if self.username:
+            methods.append(self.SignInMethod.IDENTIFIER)
+        if self.email:
+            methods.append(self.SignInMethod.EMAIL)
+        return methods
 
     def clean(self):
         super().clean()

@@ -133,3 +133,15 @@ class ParticipationAlreadySharedError(CampaignError):
     code = "PARTICIPATION_ALREADY_SHARED"
     default_message = _("Your results have already been sent to your school.")
     status = 409
+
+
+class LearnerDisabledError(CampaignError):
+    """The account's learner is no longer in the school's list (left, or absent from the
+    last import)."""
+
+    code = "LEARNER_DISABLED"
+    default_message = _(
+        "Your school's list no longer counts you among its students (you may have changed "
+        "school). Ask your teacher: they will check the list."
+    )
+    status = 403

@@ -281,3 +281,37 @@ class Participation(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.status == self.Status.SHARED
+
+
+class AttemptCounter(models.Model):
+    """How many attempts one key (an account, a learner, a browser session, a campaign
+    code, an IP address — stored as a hash) made in one fixed time window of one scope.
+
+    The students' joining limits (`campaigns.limits`) live in the database rather than the
+    cache: birth dates are guessable, so a limit that vanished while Redis is down would
+    be no limit. One row per (scope, key, period, window), incremented by a single
+    `INSERT … ON CONFLICT DO UPDATE`; rows past `expires_at` are purged as new ones come.
+    """
+
+    scope = models.CharField(_("scope"), max_length=32)
+    key = models.CharField(_("key (hash)"), max_length=64)
+    period = models.PositiveIntegerField(_("window length (seconds)"))
+    # The window's number since the epoch (time // period), not a date: the same for
+    # every process whatever its clock's sub-second drift.
+    window_index = models.BigIntegerField(_("window"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("attempt counter")
+        verbose_name_plural = _("attempt counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "period", "window_index"],
+                name="attemptcounter_one_row_per_window",
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="attemptcounter_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}… {self.attempts}"

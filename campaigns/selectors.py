@@ -233,3 +233,48 @@ def participant_divisions(*, campaign: Campaign) -> list[str]:
     if campaign.target_division:
         return divisions_in_order(extra | {campaign.target_division}, order)
     return divisions_in_order(set(order) | extra, order)
+
+
+# --- The students' side -----------------------------------------------------------------------
+
+
+def campaign_get_by_code(*, code: str) -> Campaign | None:
+    """The campaign a typed (already normalised) code names, deleted ones included (their
+    page says so), with its organisation; None for a code no campaign has now (a code
+    replaced after a leak no longer leads anywhere)."""
+    return Campaign.objects.select_related("organization").filter(code=code).first()
+
+
+def participation_current_for_user(*, campaign: Campaign, user: User) -> Participation | None:
+    """The account's current participation in the campaign (not replaced, not deleted)."""
+    return (
+        Participation.objects.filter(
+            campaign=campaign, user=user, is_improved=False, deleted_at__isnull=True
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def participation_list_for_user(*, user: User) -> QuerySet[Participation]:
+    """`/mes-parcours/`: the account's current participations, newest first, with their
+    campaign and its organisation; deleted ones and those of deleted campaigns left out."""
+    return (
+        Participation.objects.filter(
+            user=user,
+            is_improved=False,
+            deleted_at__isnull=True,
+            campaign__deleted_at__isnull=True,
+        )
+        .select_related("campaign__organization")
+        .order_by("-created_at", "-id")
+    )
+
+
+def user_is_student(*, user: User) -> bool:
+    """Whether the account has a learner somewhere or has joined a campaign (the home page
+    sends such an account without a membership to `/mes-parcours/`)."""
+    return (
+        Learner.objects.filter(user=user).exists()
+        or Participation.objects.filter(user=user).exists()
+    )

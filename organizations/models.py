@@ -206,6 +206,13 @@ class AuditLog(models.Model):
         CAMPAIGN_CODE_REPLACED = "campaign.code_replaced", _("Campaign code replaced")
         PARTICIPATION_DELETED = "participation.deleted", _("Student's participation deleted")
         # --- end of campaigns ---
+        # --- Students joining by code (campaigns.services.joining), on behalf of SELF ---
+        LEARNER_LINKED = "learner.linked", _("Student's account linked to the school's list")
+        LEARNER_CREATED_FOR_ACCOUNT = (
+            "learner.created_for_account",
+            _("Student added from their account"),
+        )
+        # --- end of students joining ---
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
     actor = models.ForeignKey(

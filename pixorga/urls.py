@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("campagnes/", include("campaigns.urls")),
     path("eleves/", include("students.urls")),
+    # The students' pages: /code/, /parcours/<CODE>/…, /mes-parcours/ (no org_view).
+    path("", include("campaigns.student_urls")),
     path("", include("organizations.urls")),
     path("", include("invitations.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),

@@ -1,14 +1,18 @@
 from django.shortcuts import redirect, render
 
+from campaigns.selectors import user_is_student
 from organizations.current import resolve_current_membership
 
 
 def home(request):
-    """Members land on their organisation's space; a signed-in person of no organisation
-    is told how access works; anonymous people see how to start."""
+    """Members land on their organisation's space; a student (linked to a school's list,
+    or who joined a campaign) on their campaigns; another signed-in person of no
+    organisation is told how access works; anonymous people see how to start."""
     if request.user.is_authenticated:
         if resolve_current_membership(request) is not None:
             return redirect("campaigns:list")
+        if user_is_student(user=request.user):
+            return redirect("join:my_campaigns")
         return render(request, "organizations/no_organization.html")
     return render(request, "home.html")
 

@@ -24,7 +24,8 @@ class LearnerAdmin(admin.ModelAdmin):
         "disabled",
         "user",
     ]
-    list_filter = ["disabled"]
+    # Source: from the school's SIECLE list, or made from a student's account at a join.
+    list_filter = ["disabled", "source"]
     search_fields = ["ine", "search_name", "organization__name", "organization__uai"]
     list_select_related = ["organization", "user"]
 

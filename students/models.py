@@ -17,16 +17,24 @@ from organizations.models import Organization
 
 
 class Learner(models.Model):
-    """A student of an organisation, as last imported from SIECLE.
+    """A student of an organisation: as last imported from SIECLE, or, in an organisation
+    that does not manage its students, made from the account's names at its first join.
 
     Students who are no longer in the file are `disabled`, never deleted: their
     history and account link stay. `search_name` and `sort_name` are filled by the import
     (`students.normalize`) for accent-insensitive search and the French order.
+
+    Only SIECLE learners carry an INE, a birth date and a sex (a check constraint says
+    so); the import reads and writes SIECLE learners only, so it never touches the others.
     """
 
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
+
+    class Source(models.TextChoices):
+        SIECLE = "SIECLE", _("School's student list (SIECLE)")
+        ACCOUNT = "ACCOUNT", _("Made from the student's account")
 
     organization = models.ForeignKey(
         Organization,
@@ -34,7 +42,18 @@ class Learner(models.Model):
         related_name="learners",
         verbose_name=_("organisation"),
     )
-    ine = models.CharField(_("INE"), max_length=32)
+    # `db_default` too: the import's INSERT (raw SQL, students.services.apply) names its
+    # columns and leaves this one out.
+    source = models.CharField(
+        _("source"),
+        max_length=8,
+        choices=Source.choices,
+        default=Source.SIECLE,
+        db_default=Source.SIECLE,
+    )
+    # NULL (not "") for a learner made from an account: the unique (organisation, INE)
+    # then ignores them, and the import's ON CONFLICT keeps its plain unique index.
+    ine = models.CharField(_("INE"), max_length=32, null=True, blank=True)  # noqa: DJ001
     first_name = models.CharField(_("first name"), max_length=255)
     middle_name = models.CharField(_("middle name"), max_length=255, blank=True)
     third_name = models.CharField(_("third name"), max_length=255, blank=True)
@@ -46,8 +65,8 @@ class Learner(models.Model):
     # The list's order (`students.normalize.learner_sort_name`): the last name shown, then
     # the first name, folded into a-z so that every database orders it alike.
     sort_name = models.TextField(_("sort name"), blank=True, editable=False)
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birthdate = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birthdate = models.DateField(_("birth date"), null=True, blank=True)
     birth_country_code = models.CharField(_("birth country code"), max_length=16, blank=True)
     birth_province_code = models.CharField(_("birth province code"), max_length=16, blank=True)
     birth_city_code = models.CharField(_("birth city code"), max_length=16, blank=True)
@@ -84,8 +103,20 @@ class Learner(models.Model):
                     "This account is already linked to a student of this organisation."
                 ),
             ),
-            models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="learner_sex_m_or_f"),
+            models.CheckConstraint(
+                condition=Q(sex__in=["M", "F"]) | Q(sex=""), name="learner_sex_m_or_f"
+            ),
             models.CheckConstraint(condition=~Q(ine=""), name="learner_ine_not_blank"),
+            models.CheckConstraint(
+                condition=Q(source__in=["SIECLE", "ACCOUNT"]), name="learner_source_known"
+            ),
+            # What SIECLE requires stays required for the learners that came from it; the
+            # matching rule (birth date) and the cross-school link (INE) rely on it.
+            models.CheckConstraint(
+                condition=Q(source="ACCOUNT")
+                | (Q(ine__isnull=False) & Q(birthdate__isnull=False) & Q(sex__in=["M", "F"])),
+                name="learner_from_siecle_has_ine_birthdate_sex",
+            ),
         ]
         indexes = [
             # The list page: active students of an organisation, by name or by class.
@@ -94,6 +125,12 @@ class Learner(models.Model):
             ),
             models.Index(
                 fields=["organization", "disabled", "division"], name="learner_list_by_class_idx"
+            ),
+            # A student joining by code: the school's active students born that day.
+            models.Index(
+                fields=["organization", "birthdate"],
+                condition=Q(disabled=False),
+                name="learner_match_idx",
             ),
             # The cross-school relink at import: linked learners of any school, by INE.
             models.Index(
@@ -104,7 +141,7 @@ class Learner(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.last_name} {self.first_name} ({self.ine})"
+        return f"{self.last_name} {self.first_name} ({self.ine or self.get_source_display()})"
 
     @property
     def display_last_name(self) -> str:

@@ -76,3 +76,27 @@ def learner_sort_name(*, last_name: str, preferred_last_name: str, first_name: s
     etienne, before VINCENT). Digits and letters outside the Latin alphabet are dropped."""
     shown_last_name = preferred_last_name or last_name
     return f"{_sort_part(shown_last_name)}{_NAME_END}{_sort_part(first_name)}"
+
+
+# --- Matching names (a student joining by code) --------------------------------------------
+_NOT_A_TO_Z_OR_DIGIT = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def normalize_match_name(text: str) -> str:
+    """A name as the matching rule compares it (product.md, "Student joining by code"):
+    trimmed, lower-cased, accents removed (NFD), every space removed, then every character
+    other than a-z and 0-9 removed, so that « Jean-Pierre », « jean pierre » and
+    « JEANPIERRE » are equal. Ligatures are spelt out first (« Lœtitia » = « Loetitia »):
+    decomposition leaves œ whole, and the rule would otherwise drop it."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text.strip().translate(_LIGATURES).lower())
+    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_A_TO_Z_OR_DIGIT.sub("", without_accents)
+
+
+def identifier_part(text: str, *, max_length: int = 40) -> str:
+    """One part of a generated identifier (`prenom.nom`): the name as matching compares
+    it, digits left out (they would run into the day and month that follow)."""
+    return "".join(c for c in normalize_match_name(text) if c.isalpha())[:max_length]

@@ -79,7 +79,9 @@ def learner_matched_first_names(*, learner: Learner, search: str) -> list[tuple[
     if not words:
         return []
     shown = normalize_search(
-        " ".join((learner.last_name, learner.preferred_last_name, learner.first_name, learner.ine))
+        " ".join(
+            (learner.last_name, learner.preferred_last_name, learner.first_name, learner.ine or "")
+        )
     )
     hidden = [word for word in words if word not in shown]
     matched = []

@@ -213,3 +213,25 @@ def make_participation(
     if shared:
         participation_share(participation=participation, user=learner.user)
     return participation
+
+
+# --- Students joining by code (campaigns.views.student) --------------------------------------
+
+
+def make_student(*, username: str | None = None, email: str | None = None, **fields):
+    """A student's account: an identifier (generated from a counter unless given) and no
+    e-mail unless given, no terms of use (students never see them)."""
+    if username is None and email is None:
+        username = f"eleve.{next(_student_counter)}"
+    return UserFactory(username=username, email=email, cgu_accepted=False, **fields)
+
+
+_student_counter = iter(range(1, 10**9))
+
+
+def link_learner(learner, user=None):
+    """`learner` linked to `user` (a new student account unless given), as reconciliation
+    would have made it."""
+    learner.user = user or make_student()
+    learner.save(update_fields=["user"])
+    return learner

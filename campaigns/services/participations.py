@@ -1,7 +1,7 @@
 """Writes on participations: a student joins a campaign, sends their results; a school
 deletes a participation made with the wrong account.
 
-The student's pages (code entry, reconciliation) are the next issue; they call
+The student's pages (code entry, reconciliation: `campaigns.services.joining`) call
 `participation_start` once the account is linked to its learner, and
 `participation_share`. The rules of joining live here so that those pages, the API and
 the tests share them: an archived campaign (or a closed space) takes no one new; a
@@ -45,7 +45,9 @@ def participation_start(
 
     Refusals: CampaignDeletedError, CampaignClosedError (archived, or the space closed),
     CampaignOtherClassError, ExternalIdRequiredError / ExternalIdInvalidError,
-    ParticipationAlreadySharedError (results sent, no multiple sendings)."""
+    ParticipationAlreadySharedError (results sent, no multiple sendings). A disabled
+    learner is refused by the student's side (`joining.student_join`), not here: a
+    student who joined and then left the school keeps their participation."""
     # The row lock orders joins with a change of the settings (multiple sendings frozen
     # once someone has joined; archiving).
     current = (

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -35,11 +36,10 @@ PAGE_SIZE = 50
 
 
 def code_links(request: HttpRequest, campaign: Campaign) -> dict[str, str]:
-    """Where students type the code, and the campaign's direct link (the student pages
-    are the next issue's; the addresses are fixed by the URL map)."""
+    """Where students type the code, and the campaign's direct link (`campaigns.views.student`)."""
     return {
-        "code_entry_url": request.build_absolute_uri("/code/"),
-        "student_url": request.build_absolute_uri(f"/parcours/{campaign.code}/"),
+        "code_entry_url": request.build_absolute_uri(reverse("join:code")),
+        "student_url": request.build_absolute_uri(reverse("join:landing", args=[campaign.code])),
     }
 
 

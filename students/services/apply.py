@@ -137,9 +137,10 @@ ON CONFLICT (organization_id, ine) DO UPDATE SET
     {_SET}, disabled = false, updated_at = EXCLUDED.updated_at
 WHERE ({_OLD}, students_learner.disabled) IS DISTINCT FROM ({_NEW}, false)
 """  # noqa: S608 - the names come from ROW_FIELDS, the values are parameters
+# SIECLE learners only: a learner made from an account (no INE) is never the file's.
 _DISABLE = """
 UPDATE students_learner AS l SET disabled = true, updated_at = %(now)s
-WHERE l.organization_id = %(org)s AND NOT l.disabled
+WHERE l.organization_id = %(org)s AND NOT l.disabled AND l.source = 'SIECLE'
   AND NOT EXISTS (SELECT 1 FROM import_rows t WHERE t.ine = l.ine)
 """
 
@@ -188,9 +189,9 @@ def learners_write_portable(
     now = timezone.now()
     existing = {
         values[0]: values
-        for values in Learner.objects.filter(organization_id=organization_id).values_list(
-            "ine", "id", "disabled", *UPDATED_FIELDS
-        )
+        for values in Learner.objects.filter(
+            organization_id=organization_id, source=Learner.Source.SIECLE
+        ).values_list("ine", "id", "disabled", *UPDATED_FIELDS)
     }
     counts = {"created": 0, "updated": 0, "reenabled": 0, "disabled": 0}
     to_write: list[Learner] = []

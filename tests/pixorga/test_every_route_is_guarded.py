@@ -39,6 +39,22 @@ ALLOWED_NAMES = {
     "invitations:self_activation": (
         "public, rate-limited per IP and per UAI; e-mails only the school's official address"
     ),
+    # The students' pages (campaigns.views.student, student_link): a student is no member
+    # and never sees the terms of use. Each finds its campaign by code through
+    # `student_page` (unknown codes counted per browser and IP, deleted / closed refused),
+    # and reads or writes only the signed-in account's own learner and participations.
+    "join:code": "public: code entry, unknown codes limited per browser session and per IP",
+    "join:landing": "public: a campaign's landing page, found by its code",
+    "join:sign_up": "anonymous: the sign-up without an e-mail, limited per session, code, IP",
+    "join:sign_up_password": "anonymous: its second step, for the learner matched in step 1",
+    "join:start": "signed in (else the landing): the account's own learner and participation",
+    "join:reconcile": "signed in: matching, limited per account, learner and IP",
+    "join:confirm": "signed in: links the learner matched for this account (session)",
+    "join:account_created": "signed in: shows the account's own identifier",
+    "join:participate": "signed in: the account's own participation",
+    "join:campaign": "signed in: the account's own participation",
+    "join:share": "signed in: the account's own participation (participation_share checks)",
+    "join:my_campaigns": "login_required: the account's own participations",
 }
 
 

@@ -1,0 +1,136 @@
+"""Reconciliation: which learner of the school an account (or a student about to sign up)
+is, and whether it may be linked to it. Reads only; the links are written by
+`campaigns.services.joining`, which runs these checks again under the learner's row lock.
+
+The order is product.md's: match → the learner already linked (R3x here, or R1x through
+its INE in another school) → R70 (this account has another learner here) → R90 (this
+account's learners elsewhere are another student) → link.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from accounts.models import User
+from organizations.models import Organization
+from students.models import Learner
+
+from .join_errors import (
+    AccountLinkedToAnotherLearnerError,
+    AccountOfAnotherStudentError,
+    LinkedInAnotherSchoolError,
+    LinkedInThisSchoolError,
+    NoMatchError,
+)
+from .matching import match_learner
+
+SIECLE = Learner.Source.SIECLE
+
+
+def learner_match_candidates(*, organization: Organization, birthdate: datetime.date):
+    """The school's active students born that day (index `learner_match_idx`)."""
+    return list(
+        Learner.objects.filter(
+            organization=organization, disabled=False, birthdate=birthdate, source=SIECLE
+        ).only(
+            "id",
+            "organization_id",
+            "ine",
+            "birthdate",
+            "first_name",
+            "middle_name",
+            "third_name",
+            "last_name",
+            "preferred_last_name",
+            "user_id",
+            "disabled",
+        )
+    )
+
+
+def learner_find(
+    *, organization: Organization, first_name: str, last_name: str, birthdate: datetime.date
+) -> Learner:
+    """The one learner these names and this birth date designate; NoMatchError otherwise."""
+    candidates = learner_match_candidates(organization=organization, birthdate=birthdate)
+    learner = match_learner(candidates, first_name=first_name, last_name=last_name)
+    if learner is None:
+        raise NoMatchError(meta={"candidates": len(candidates)})
+    return learner
+
+
+def check_can_link(*, learner: Learner, user: User | None) -> None:
+    """The refusals after the match, in order, for `user` (None: an account about to be
+    created by the sign-up). Nothing raised: the link may be made (or exists already)."""
+    if learner.user_id is not None and learner.user_id != (user.pk if user else None):
+        raise LinkedInThisSchoolError.for_account(User.objects.get(pk=learner.user_id))
+    if learner.user_id is None:
+        other = _linked_elsewhere_by_ine(learner, exclude_user=user)
+        if other is not None:
+            raise LinkedInAnotherSchoolError.for_account(other)
+    if user is None:
+        return
+    if (
+        Learner.objects.filter(organization_id=learner.organization_id, user=user)
+        .exclude(pk=learner.pk)
+        .exists()
+    ):
+        raise AccountLinkedToAnotherLearnerError(meta={"learner_id": learner.pk})
+    if _belongs_to_another_student(learner, user):
+        raise AccountOfAnotherStudentError(meta={"learner_id": learner.pk})
+
+
+def _linked_elsewhere_by_ine(learner: Learner, *, exclude_user: User | None) -> User | None:
+    """The account another school's learner with this INE is linked to (the newest such
+    learner), unless it is `exclude_user`: then the same student is simply coming back."""
+    if not learner.ine:
+        return None
+    other = (
+        Learner.objects.filter(ine=learner.ine, user__isnull=False, source=SIECLE)
+        .exclude(organization_id=learner.organization_id)
+        .select_related("user")
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+    if other is None or (exclude_user is not None and other.user_id == exclude_user.pk):
+        return None
+    return other.user
+
+
+def _belongs_to_another_student(learner: Learner, user: User) -> bool:
+    """R90: the account's SIECLE learners of other schools differ from this one on both
+    the INE and the birth date (learners made from an account carry neither: they say
+    nothing about who the student is)."""
+    others = Learner.objects.filter(user=user, source=SIECLE).exclude(
+        organization_id=learner.organization_id
+    )
+    return any(
+        other.ine != learner.ine and other.birthdate != learner.birthdate
+        for other in others.only("ine", "birthdate")
+    )
+
+
+def learner_for_automatic_link(*, organization: Organization, user: User) -> Learner | None:
+    """The school's active learner whose INE and birth date are those of a learner of
+    another school linked to this account (the student changed school), when there is
+    exactly one and nobody else has it; else None (the form follows)."""
+    known = list(
+        Learner.objects.filter(user=user, source=SIECLE)
+        .exclude(organization=organization)
+        .values_list("ine", "birthdate")
+    )
+    if not known:
+        return None
+    found = [
+        learner
+        for learner in Learner.objects.filter(
+            organization=organization,
+            disabled=False,
+            source=SIECLE,
+            ine__in=[ine for ine, _ in known],
+        )
+        if (learner.ine, learner.birthdate) in known
+    ]
+    if len(found) != 1 or found[0].user_id not in (None, user.pk):
+        return None
+    return found[0]

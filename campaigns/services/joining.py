@@ -1,0 +1,226 @@
+"""Writes of the students' side: linking an account to its line of the school's list
+(reconciliation), the learner made from an account where the school does not manage its
+students, the sign-up without an e-mail, and joining a campaign.
+
+Every link runs the checks of `campaigns.reconciliation` again under the learner's row
+lock: the confirmation page was shown a moment ago, and another account (another tab,
+another pupil) may have taken the learner since. The partial unique index "one learner
+per account per organisation" settles two links of one account at once (R70).
+
+Links and learners made from an account are recorded (`learner.linked`,
+`learner.created_for_account`) on behalf of SELF: the student acts for themselves.
+Joining and sending results are not recorded (see `participations`).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from accounts.services import user_create_with_identifier
+from organizations.audit import Action, OnBehalfOf, audit_record
+from organizations.models import Organization
+from students.models import Learner
+from students.normalize import identifier_part, learner_search_name, learner_sort_name
+
+from ..errors import LearnerDisabledError
+from ..join_errors import AccountLinkedToAnotherLearnerError, NoMatchError, StudentJoinError
+from ..models import Campaign, Participation
+from ..reconciliation import check_can_link, learner_for_automatic_link
+from .participations import participation_start
+
+
+class LinkMethod:
+    FORM = "form"  # the student typed their names and birth date, then confirmed
+    AUTOMATIC = "automatic"  # same INE and birth date as their learner of another school
+    SIGN_UP = "sign_up"  # the sign-up without an e-mail, which creates the account
+
+
+class StudentNotLinkedError(StudentJoinError):
+    """The account has no learner in a school that manages its students: the page sends
+    the student to the reconciliation form (never shown as such)."""
+
+    code = "STUDENT_NOT_LINKED"
+
+
+def _locked_learner(*, organization_id: int, learner_id: int) -> Learner:
+    learner = (
+        Learner.objects.select_for_update()
+        .filter(pk=learner_id, organization_id=organization_id)
+        .first()
+    )
+    if learner is None:
+        raise NoMatchError(meta={"learner_id": learner_id})
+    if learner.disabled:
+        raise LearnerDisabledError(meta={"learner_id": learner.pk})
+    return learner
+
+
+def _link(*, learner: Learner, user: User, method: str, campaign: Campaign | None) -> Learner:
+    try:
+        with transaction.atomic():
+            linked = Learner.objects.filter(pk=learner.pk, user__isnull=True).update(user=user)
+    except IntegrityError as error:
+        # Another learner of this school got this account meanwhile (another tab).
+        raise AccountLinkedToAnotherLearnerError(meta={"learner_id": learner.pk}) from error
+    if linked != 1:  # pragma: no cover - the row is locked and was checked unlinked
+        raise RuntimeError("the learner was linked under its lock")
+    learner.user = user
+    audit_record(
+        actor=user,
+        on_behalf_of=OnBehalfOf.SELF,
+        action=Action.LEARNER_LINKED,
+        organization=learner.organization,
+        target=learner,
+        details={
+            "learner_id": learner.pk,
+            "method": method,
+            "campaign_id": campaign.pk if campaign else None,
+        },
+    )
+    return learner
+
+
+@transaction.atomic
+def learner_link(
+    *, user: User, organization: Organization, learner_id: int, campaign: Campaign | None = None
+) -> Learner:
+    """Link `user` to the learner the student confirmed ("Associer"). Refusals: the
+    reconciliation's (R3x, R1x, R70, R90), LearnerDisabledError, NoMatchError (not a
+    learner of this school). Linking an account to its own learner again changes nothing."""
+    learner = _locked_learner(organization_id=organization.pk, learner_id=learner_id)
+    learner.organization = organization
+    check_can_link(learner=learner, user=user)
+    if learner.user_id == user.pk:
+        return learner
+    return _link(learner=learner, user=user, method=LinkMethod.FORM, campaign=campaign)
+
+
+@transaction.atomic
+def learner_link_automatically(
+    *, user: User, organization: Organization, campaign: Campaign | None = None
+) -> Learner | None:
+    """The student changed school: the learner here with the INE and birth date of their
+    learner elsewhere is theirs, linked without a form (same rule as the import's relink).
+    None when there is no such single learner, or when a check refuses (the form, then
+    its refusal, follows)."""
+    if Learner.objects.filter(organization=organization, user=user).exists():
+        return None
+    found = learner_for_automatic_link(organization=organization, user=user)
+    if found is None:
+        return None
+    learner = _locked_learner(organization_id=organization.pk, learner_id=found.pk)
+    learner.organization = organization
+    try:
+        check_can_link(learner=learner, user=user)
+    except StudentJoinError:
+        return None
+    return _link(learner=learner, user=user, method=LinkMethod.AUTOMATIC, campaign=campaign)
+
+
+@transaction.atomic
+def learner_get_or_create_for_account(*, user: User, organization: Organization) -> Learner:
+    """The account's learner in an organisation that does not manage its students, made
+    from the account's names at the first join (no INE, birth date or sex: the import
+    never reads nor writes such learners)."""
+    if organization.is_managing_students:
+        raise ValueError("a school that manages its students links learners of its list")
+    existing = Learner.objects.filter(organization=organization, user=user).first()
+    if existing is not None:
+        return existing
+    first_name = (user.first_name or user.username or (user.email or "").partition("@")[0])[:255]
+    last_name = (user.last_name or "")[:255]
+    try:
+        with transaction.atomic():
+            learner = Learner.objects.create(
+                organization=organization,
+                source=Learner.Source.ACCOUNT,
+                ine=None,
+                birthdate=None,
+                sex="",
+                first_name=first_name,
+                last_name=last_name,
+                user=user,
+                search_name=learner_search_name(
+                    ine="", last_name=last_name, preferred_last_name="", first_name=first_name
+                ),
+                sort_name=learner_sort_name(
+                    last_name=last_name, preferred_last_name="", first_name=first_name
+                ),
+            )
+    except IntegrityError:
+        # The same account joined twice at once: the other request made it.
+        return Learner.objects.get(organization=organization, user=user)
+    audit_record(
+        actor=user,
+        on_behalf_of=OnBehalfOf.SELF,
+        action=Action.LEARNER_CREATED_FOR_ACCOUNT,
+        organization=organization,
+        target=learner,
+        details={"learner_id": learner.pk},
+    )
+    return learner
+
+
+def student_identifier_base(*, first_name: str, last_name: str, birthdate: datetime.date) -> str:
+    """`prenom.nom` and the day and month of birth: « Léa-Marie N'Diaye », 5 December →
+    leamarie.ndiaye0512 (accents, spaces, hyphens and apostrophes out, lower case)."""
+    first = identifier_part(first_name) or "eleve"
+    last = identifier_part(last_name) or "pix"
+    return f"{first}.{last}{birthdate:%d%m}"
+
+
+@transaction.atomic
+def student_sign_up(
+    *, campaign: Campaign, learner_id: int, password: str, language: str = "fr"
+) -> User:
+    """The sign-up without an e-mail: the student matched `learner_id` (names and birth
+    date) and chose a password. Creates the account with a generated identifier and links
+    it, in one transaction. Refusals: R3x, R1x (the student has an account already),
+    LearnerDisabledError, NoMatchError."""
+    organization = campaign.organization
+    if not organization.is_managing_students:
+        raise ValueError("the sign-up without an e-mail is for schools that manage students")
+    learner = _locked_learner(organization_id=organization.pk, learner_id=learner_id)
+    learner.organization = organization
+    check_can_link(learner=learner, user=None)
+    user = user_create_with_identifier(
+        identifier_base=student_identifier_base(
+            first_name=learner.first_name,
+            last_name=learner.display_last_name,
+            birthdate=learner.birthdate,
+        ),
+        first_name=learner.first_name,
+        last_name=learner.display_last_name,
+        password=password,
+        language=language,
+    )
+    _link(learner=learner, user=user, method=LinkMethod.SIGN_UP, campaign=campaign)
+    return user
+
+
+def student_learner(*, user: User, organization: Organization) -> Learner | None:
+    """The account's learner in this organisation, if any."""
+    return Learner.objects.filter(organization=organization, user=user).first()
+
+
+@transaction.atomic
+def student_join(*, campaign: Campaign, user: User, external_id: str = "") -> Participation:
+    """Join (or come back to) a campaign as the account's learner of its organisation:
+    the linked one where the school manages its students (StudentNotLinkedError when
+    there is none yet; LearnerDisabledError when it is no longer in the school's list),
+    otherwise the one made from the account. Then the rules of `participation_start`."""
+    organization = campaign.organization
+    if organization.is_managing_students:
+        learner = student_learner(user=user, organization=organization)
+        if learner is None:
+            raise StudentNotLinkedError()
+        if learner.disabled:
+            raise LearnerDisabledError(meta={"learner_id": learner.pk})
+    else:
+        learner = learner_get_or_create_for_account(user=user, organization=organization)
+    return participation_start(
+        campaign=campaign, user=user, learner=learner, external_id=external_id
+    )
