@@ -156,7 +156,10 @@ def test_archive_then_unarchive(campaign, member_user, admin_user):
     campaign_unarchive(actor=admin_user, campaign=campaign, on_behalf_of="ADMIN")
     campaign.refresh_from_db()
     assert (campaign.archived_at, campaign.archived_by) == (None, None)
-    assert [(row[0], row[1], row[2]) for row in audit_rows(target_id=campaign.pk)][1:] == [
+    assert [
+        (row[0], row[1], row[2])
+        for row in audit_rows(target_type="campaigns.campaign", target_id=campaign.pk)
+    ][1:] == [
         ("campaign.archived", member_user.pk, "MEMBER"),
         ("campaign.unarchived", admin_user.pk, "ADMIN"),
     ]

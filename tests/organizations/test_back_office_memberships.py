@@ -96,7 +96,9 @@ def test_staff_promotes_demotes_and_removes_through_actions(
     assert membership.disabled_at is not None
     rows = [
         (action, actor, capacity, details)
-        for action, actor, capacity, _, _, target, details in audit_rows(target_id=membership.pk)
+        for action, actor, capacity, _, _, target, details in audit_rows(
+            target_type="organizations.membership", target_id=membership.pk
+        )
     ]
     assert rows[1:] == [
         (
