@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("campagnes/", include("campaigns.urls")),
     path("eleves/", include("students.urls")),
+    path("api/v1/", include("pixorga.api.urls")),
     path("", include("organizations.urls")),
     path("", include("invitations.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),

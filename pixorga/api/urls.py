@@ -1,0 +1,47 @@
+"""`/api/v1/`: versioned in the path; English resource names (the pages' are French)."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+
+from organizations.api import MeView
+from students.api import imports, learners
+
+from . import views
+
+app_name = "api"
+# Every resource of an organisation's data is under its id: the guarded lookups check
+# that the object belongs to it (404 otherwise).
+ORGANIZATION = "organizations/<int:organization_id>/"
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path(f"{ORGANIZATION}learners/", learners.LearnerList.as_view(), name="learners"),
+    path(
+        f"{ORGANIZATION}learners/<int:learner_id>/",
+        learners.LearnerDetail.as_view(),
+        name="learner",
+    ),
+    path(f"{ORGANIZATION}imports/", imports.ImportList.as_view(), name="imports"),
+    path(f"{ORGANIZATION}imports/<int:import_id>/", imports.ImportDetail.as_view(), name="import"),
+    path(
+        f"{ORGANIZATION}imports/<int:import_id>/confirm/",
+        imports.ImportConfirm.as_view(),
+        name="import_confirm",
+    ),
+    path(
+        f"{ORGANIZATION}imports/<int:import_id>/cancel/",
+        imports.ImportCancel.as_view(),
+        name="import_cancel",
+    ),
+    # Public: the schema describes the API, it holds no data.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            authentication_classes=[], permission_classes=[AllowAny], throttle_classes=[]
+        ),
+        name="schema",
+    ),
+    path("docs/", views.docs, name="docs"),
+    re_path(r"^.*$", views.not_found, name="not_found"),
+]
