@@ -4,6 +4,8 @@
     the session cookie             the pages' own calls; unsafe methods need the CSRF token
                                    (X-CSRFToken), as every form of the site does
 
+The answer is in the person's saved language (French by default), as the pages are.
+
 A request that sends an Authorization header is judged on it alone: a wrong token is a
 401 even when the browser also has a session, so a script never acts as whoever happens
 to be signed in.
@@ -14,6 +16,7 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from accounts.language import activate_for_request, supported_or_default
 from organizations.tokens import TokenInvalidError, TokenRefusedError, api_token_authenticate
 
 
@@ -41,7 +44,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             token = api_token_authenticate(secret)
         except TokenRefusedError as error:
             raise TokenAuthenticationFailed(error) from None
-        return token.membership.user, token
+        user = token.membership.user
+        # The language middleware ran before the token was read (it saw no one): the
+        # person's saved preference applies from here, as on the pages.
+        activate_for_request(request._request, supported_or_default(user.language))
+        return user, token
 
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 (not 403) to a request without credentials.

@@ -14,6 +14,16 @@ from rest_framework.test import APIClient
 from organizations.models import ApiToken, Membership
 from organizations.tokens import api_token_create, api_token_revoke
 
+# The in-thread worker of the import's tests (a real Celery worker on Redis).
+from tests.students.conftest import celery_worker_thread  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores its uploads in its own directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
 
 def make_token(user, organization, *, role=None, lifetime_days=90, name="Script de nuit"):
     """(token, secret) for the person's active membership of the organisation, with their
