@@ -492,6 +492,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "organizations.models.Membership.Role",
         "ImportStatusEnum": "students.models.Import.Status",
         "ParticipationStatusEnum": ["STARTED", "SHARED"],
+        "OrganizationTypeEnum": "organizations.models.Organization.Type",
+        "CampaignTypeEnum": "campaigns.models.Campaign.Type",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

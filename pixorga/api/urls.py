@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from campaigns.api import views as campaigns
 from organizations.api import MeView
 from students.api import imports, learners
 
@@ -13,6 +14,7 @@ app_name = "api"
 # Every resource of an organisation's data is under its id: the guarded lookups check
 # that the object belongs to it (404 otherwise).
 ORGANIZATION = "organizations/<int:organization_id>/"
+CAMPAIGN = f"{ORGANIZATION}campaigns/<int:campaign_id>/"
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -34,6 +36,25 @@ urlpatterns = [
         imports.ImportCancel.as_view(),
         name="import_cancel",
     ),
+    path(f"{ORGANIZATION}campaigns/", campaigns.CampaignList.as_view(), name="campaigns"),
+    path(
+        f"{ORGANIZATION}campaigns/per-class/",
+        campaigns.CampaignPerClass.as_view(),
+        name="campaigns_per_class",
+    ),
+    path(
+        f"{CAMPAIGN}",
+        campaigns.CampaignDetail.as_view(),
+        name="campaign",
+    ),
+    path(f"{CAMPAIGN}archive/", campaigns.CampaignArchive.as_view(), name="campaign_archive"),
+    path(f"{CAMPAIGN}unarchive/", campaigns.CampaignUnarchive.as_view(), name="campaign_unarchive"),
+    path(
+        f"{CAMPAIGN}participants/",
+        campaigns.CampaignParticipants.as_view(),
+        name="campaign_participants",
+    ),
+    path(f"{CAMPAIGN}export.csv", campaigns.CampaignExport.as_view(), name="campaign_export"),
     # Public: the schema describes the API, it holds no data.
     path(
         "schema/",

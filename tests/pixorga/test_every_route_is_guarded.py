@@ -143,6 +143,19 @@ def test_the_walker_sees_the_api_routes_and_their_guards():
         assert set(guards[f"{org}imports/<int:import_id>/{action}"].values()) == {
             "import_get_for_admin"
         }
+    member = "organization_get_for_member"
+    assert guards[f"{org}campaigns/"] == {"GET": member, "POST": member}
+    assert guards[f"{org}campaigns/per-class/"] == {"POST": member}
+    campaign = f"{org}campaigns/<int:campaign_id>/"
+    assert guards[campaign] == {
+        "GET": "campaign_get_for_member",
+        "PATCH": "campaign_get_for_manager",
+        "DELETE": "campaign_get_for_manager",
+    }
+    for action in ("archive/", "unarchive/"):
+        assert guards[campaign + action] == {"POST": "campaign_get_for_manager"}
+    for reading in ("participants/", "export.csv"):
+        assert guards[campaign + reading] == {"GET": "campaign_get_for_member"}
 
 
 def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
