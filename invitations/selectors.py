@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from .codes import MAX_CODE_LENGTH, code_matches, hash_code
 from .errors import (
@@ -59,4 +59,14 @@ def invitation_list_for_organization(*, organization_id: int) -> QuerySet[Invita
         Invitation.objects.filter(organization_id=organization_id)
         .select_related("sent_by", "accepted_by")
         .order_by("-created_at", "-id")
+    )
+
+
+def invitation_list_pending(*, organization_id: int) -> QuerySet[Invitation]:
+    """An organisation's pending invitations, most recently sent first (the team page).
+    Only the columns the page shows: never the code hashes."""
+    return (
+        Invitation.objects.filter(organization_id=organization_id, status=Invitation.Status.PENDING)
+        .only("id", "organization_id", "email", "status", "last_sent_at", "delivery", "role")
+        .order_by(F("last_sent_at").desc(nulls_last=True), "-id")
     )

@@ -28,8 +28,12 @@ from .services import Outcome, invitation_accept, self_activation_request
 
 
 def _refusal(request, error: AppError):
+    """The link's refusals have their page; the others raised while accepting (a
+    membership added meanwhile: AlreadyMemberError, MembershipNotActiveError...) get the
+    generic refusal page, with their code, never a 500."""
     context = {"error": error, "organization": getattr(error, "organization", None)}
-    return render(request, error.template_name, context, status=error.status)
+    template = getattr(error, "template_name", "errors/refusal.html")
+    return render(request, template, context, status=error.status)
 
 
 def _outcome_message(outcome: Outcome, membership) -> str:
@@ -104,7 +108,7 @@ def accept(request):
 @require_http_methods(["GET", "POST"])
 def self_activation(request):
     """UAI, first and last name → an administrator invitation to the school's official
-    e-mail. Limited per IP (every POST) and per UAI (every well-formed one)."""
+    e-mail. Limited per IP (every POST) and per UAI (the e-mails sent: the service's)."""
     form = SelfActivationForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -113,8 +117,6 @@ def self_activation(request):
             return _rate_limited(request, form)
         if form.is_valid():
             data = form.cleaned_data
-            if not limits.self_activation_allowed_for_uai(data["uai"]):
-                return _rate_limited(request, form)
             try:
                 result = self_activation_request(
                     uai=data["uai"],

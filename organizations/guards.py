@@ -148,3 +148,24 @@ def organization_get_for_admin(
         user=user, organization_id=organization_id, role=Membership.Role.ADMIN
     )
     return membership.organization, membership
+
+
+def membership_get_for_admin(*, user: User, membership_id: int) -> tuple[Membership, Membership]:
+    """Someone's active membership (with their account), for an administrator of its
+    organisation: (that membership, the administrator's own).
+
+    Two queries: the membership asked for, then the person's own there. A membership
+    that has ended is 404 like a missing one: nothing can be done to it any more, and an
+    outsider learns nothing either way."""
+    target = (
+        Membership.objects.select_related("user", "organization")
+        .filter(pk=membership_id, disabled_at__isnull=True)
+        .first()
+    )
+    if target is None:
+        raise Http404
+    own = membership_get_for_role(
+        user=user, organization_id=target.organization_id, role=Membership.Role.ADMIN
+    )
+    target.organization = own.organization
+    return target, own

@@ -113,6 +113,10 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    # The person's last visit to this organisation's space, to the hour: written by
+    # `org_view` at most once an hour (services/visits.py), shown to administrators on
+    # the team page. Empty until the first visit after the field existed.
+    last_seen_at = models.DateTimeField(_("last visit"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")

@@ -21,7 +21,8 @@ sign-in is `{"code", "message", "meta"}` with the same status (403 for CGU_NOT_A
 A URL naming an object applies every rule to the object's organisation, whatever the
 current one; only once all pass does it become current (`switch=False` for the polls of a
 live panel, which must not move the person elsewhere). On success the view finds
-`request.membership` and `request.organization`.
+`request.membership` and `request.organization`, and the membership's last visit is
+recorded (at most once an hour, `services/visits.py`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from pixorga.errors import AppError, app_error_response, error_response
 from .current import make_current, resolve_current_membership
 from .guards import ROLE_RANK, CguNotAcceptedError, NoOrganizationError, check_role
 from .models import Membership, Organization
+from .services.visits import membership_record_visit
 
 NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
 NOT_FOUND = "NOT_FOUND"
@@ -111,6 +113,8 @@ def org_view(
                 return _refusal(request, error, as_json=as_json)
             if get is not None and switch:
                 make_current(request, membership)
+            # The team page's "last visit": one conditional UPDATE an hour at most.
+            membership_record_visit(membership=membership)
             request.membership = membership
             request.organization = membership.organization
             return view(request, *view_args, **kwargs)

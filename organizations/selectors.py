@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import User
@@ -38,12 +49,38 @@ def membership_get_active(*, user: User, organization_id: int) -> Membership | N
     return membership_list_for_user(user=user).filter(organization_id=organization_id).first()
 
 
-def membership_list_for_organization(*, organization_id: int) -> QuerySet[Membership]:
-    """An organisation's active members with their accounts, by name (the team page)."""
-    return (
-        Membership.objects.filter(organization_id=organization_id, disabled_at__isnull=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__email", "id")
+def membership_list_for_organization(
+    *, organization_id: int, search: str = ""
+) -> QuerySet[Membership]:
+    """An organisation's active members with their accounts, by last name then first name
+    (the team page).
+
+    `search`: every word typed must be found (any case) in the last name, the first name
+    or the e-mail address, so "martin cam" finds Camille Martin. Accents count: the
+    accounts have no folded name column to search (the students' list has one)."""
+    members = Membership.objects.filter(
+        organization_id=organization_id, disabled_at__isnull=True
+    ).select_related("user")
+    for word in search.split()[:MAX_SEARCH_WORDS]:
+        members = members.filter(
+            Q(user__last_name__icontains=word)
+            | Q(user__first_name__icontains=word)
+            | Q(user__email__icontains=word)
+        )
+    return members.order_by("user__last_name", "user__first_name", "user__email", "id")
+
+
+# A search is a few words; more would only lengthen the query.
+MAX_SEARCH_WORDS = 5
+
+
+def membership_emails_in_organization(*, organization_id: int, emails) -> set[str]:
+    """Which of these (lower-cased) e-mail addresses belong to an active member of the
+    organisation: one query, whatever their number."""
+    return set(
+        Membership.objects.filter(
+            organization_id=organization_id, disabled_at__isnull=True, user__email__in=emails
+        ).values_list("user__email", flat=True)
     )
 
 

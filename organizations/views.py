@@ -11,12 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .current import switch_organization
 from .errors import CguVersionOutdatedError
 from .permissions import org_view
-from .selectors import (
-    cgu_acceptance_latest,
-    cgu_version_current,
-    cgu_version_get,
-    membership_list_for_organization,
-)
+from .selectors import cgu_acceptance_latest, cgu_version_current, cgu_version_get
 from .services import cgu_accept
 
 
@@ -39,15 +34,6 @@ def switch(request):
         organization_id = -1
     switch_organization(request, organization_id)  # 403 unless an active member
     return redirect(_safe_next(request, request.POST.get("next")))
-
-
-@org_view()
-def team(request):
-    """The current organisation's active members. (Invitations come with their own pages.)"""
-    # Scoped to request.organization, which org_view resolved from the person's own
-    # memberships: another organisation's members are never listed.
-    memberships = membership_list_for_organization(organization_id=request.organization.pk)
-    return render(request, "pages/team.html", {"memberships": memberships})
 
 
 @org_view()

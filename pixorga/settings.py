@@ -224,6 +224,9 @@ CELERY_TASK_ROUTES = {
     "accounts.send_email": {"queue": INTERACTIVE_QUEUE},
     "students.imports_maintenance": {"queue": INTERACTIVE_QUEUE},
     "students.validate_import": {"queue": BULK_QUEUE},
+    "students.imports_expire_details": {"queue": BULK_QUEUE},
+    # Delivery states and re-sends of invitations: a person is waiting for that e-mail.
+    "invitations.*": {"queue": INTERACTIVE_QUEUE},
 }
 # With acks_late, Redis redelivers an unacknowledged task after the visibility timeout:
 # it must exceed the longest hard limit, or a long task would run twice at once.

@@ -200,6 +200,11 @@ class Import(models.Model):
     # When the run holding the claim took it (the first claim, or the last takeover): the
     # end of the validation's wait in the queue (benchmarks/rentree.py measures it).
     validation_started_at = models.DateTimeField(_("check started at"), null=True, blank=True)
+    # The person ticked, at confirmation, that they understood the import disables more
+    # than a fifth of the active students; the apply checks again under its lock.
+    mass_deactivation_acknowledged = models.BooleanField(
+        _("mass deactivation acknowledged"), default=False
+    )
     # How many times a silent validation was taken over by a new run (at most two).
     takeovers = models.PositiveSmallIntegerField(_("takeovers"), default=0)
     file_name = models.CharField(_("file name"), max_length=255)

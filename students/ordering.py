@@ -36,7 +36,8 @@ _PREFIXES = (
     (re.compile(r"3(?!\d)"), 3),
     (re.compile(r"2(?!\d)"), 4),  # 2NDE1, 2DE3, 2GT
     (re.compile(r"1(?!\d)"), 5),  # 1G1, 1ERE2, 1STMG
-    (re.compile(r"T", re.IGNORECASE), 6),  # TG2, TLE1, TSTMG
+    # TG2, TLE1, TSTMG, TSTI2D, T3: not any name that starts with a T (TP1, THEATRE).
+    (re.compile(r"T(?:LE|ERM|G|ST|S(?![A-Z])|ES|L(?![A-Z])|\d)", re.IGNORECASE), 6),
 )
 _NUMBERS = re.compile(r"(\d+)")
 

@@ -39,6 +39,10 @@ def membership_create(
     """
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
+    # The organisation's row first, as every membership change takes it: an invitation's
+    # acceptance (which holds it) and staff adding the same person then wait on each other
+    # in line, instead of one holding the row and the other the unique index (a deadlock).
+    lock_organizations([organization.pk])
     try:
         with transaction.atomic():
             membership = Membership.objects.create(user=user, organization=organization, role=role)

@@ -95,10 +95,12 @@ MESSAGES = {
 # CANCELLED (meta: `replaced_by`, the newer import's id). Also the refusal to confirm it.
 IMPORT_REPLACED = "IMPORT_REPLACED"
 # Confirming would disable more than a fifth of the active students and the person did
-# not tick that they understood (meta: `disabled`, `active`, `classes`). Not stored.
+# not tick that they understood (meta: `disabled`, `active`, `classes`). A refusal at
+# confirmation; stored only when the apply finds it so (the list changed since the
+# confirmation, by an import applied meanwhile): the import ends IMPORT_ERROR.
 MASS_DEACTIVATION_NOT_ACKNOWLEDGED = "MASS_DEACTIVATION_NOT_ACKNOWLEDGED"
 
-PROCESS_ERRORS = PROCESS_ERRORS | {IMPORT_REPLACED}
+PROCESS_ERRORS = PROCESS_ERRORS | {IMPORT_REPLACED, MASS_DEACTIVATION_NOT_ACKNOWLEDGED}
 MESSAGES.update(
     {
         IMPORT_REPLACED: _(

@@ -60,6 +60,7 @@ from .errors import (
     IMPORT_INTERRUPTED,
     IMPORT_OUTDATED,
     IMPORT_REPLACED,
+    MASS_DEACTIVATION_NOT_ACKNOWLEDGED,
     ORGANIZATION_ARCHIVED,
     ImportNotAllowedError,
     ImportNotCancellableError,
@@ -289,6 +290,7 @@ def import_confirm(
             progress=0,
             confirmed_by=user,
             confirmed_at=now,
+            mass_deactivation_acknowledged=acknowledge_mass_deactivation,
             updated_at=now,
             task_sent_at=now,
         )
@@ -385,6 +387,18 @@ def import_apply(
                 _applied(import_id, Status.IMPORT_ERROR, [error(ORGANIZATION_ARCHIVED)])
             elif newer_applied.exists():
                 _applied(import_id, Status.IMPORT_ERROR, [error(IMPORT_OUTDATED)])
+            elif (
+                not import_.mass_deactivation_acknowledged
+                and (check := import_mass_deactivation(import_=import_))["needs_acknowledgement"]
+            ):
+                # The list changed since the confirmation (another import applied in
+                # between): this one would now disable a fifth of the school unasked.
+                meta = {key: check[key] for key in ("disabled", "active", "classes")}
+                _applied(
+                    import_id,
+                    Status.IMPORT_ERROR,
+                    [error(MASS_DEACTIVATION_NOT_ACKNOWLEDGED, **meta)],
+                )
             else:
                 counts = learners_write(
                     organization_id=import_.organization_id,

@@ -119,8 +119,8 @@ def test_signed_in_the_page_says_which_account_will_join(client, organization, i
     response, body = page(client, accept_path(invitation_link))
     assert response.status_code == 200
     assert (
-        f"Vous allez rejoindre {organization.name} avec le compte "
-        "Camille Martin (camille@ac-test.fr)."
+        f"Vous allez rejoindre <bdi>{organization.name}</bdi> avec le compte "
+        "<bdi>Camille Martin (camille@ac-test.fr)</bdi>."
     ) in body
     assert ">Accepter</button>" in body
     assert "Ce n'est pas vous ?" in body

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -28,6 +29,8 @@ pytestmark = pytest.mark.django_db
 
 Delivery = Invitation.Delivery
 REDIS_PORT = 6413
+# E-mails have their own queue (CELERY_TASK_ROUTES), a Redis list of that name.
+EMAIL_QUEUE = settings.CELERY_TASK_ROUTES["accounts.send_email"]["queue"]
 
 
 def later(minutes=3):
@@ -134,7 +137,7 @@ class OwnRedis:
             self.process = None
 
     def queued_messages(self) -> int:
-        return redis.Redis(port=self.port).llen("celery")
+        return redis.Redis(port=self.port).llen(EMAIL_QUEUE)
 
 
 @pytest.fixture
@@ -198,7 +201,7 @@ def test_an_invitation_saved_while_the_broker_is_down_is_sent_by_the_maintenance
     assert lost.send_count == 3  # each attempt made a new code
     assert broker.queued_messages() == 1
     # The queued message is the e-mail to the invited address, with the new link.
-    assert b"down@ac-test.fr" in redis.Redis(port=REDIS_PORT).lindex("celery", 0)
+    assert b"down@ac-test.fr" in redis.Redis(port=REDIS_PORT).lindex(EMAIL_QUEUE, 0)
     assert mail.outbox == []
 
 

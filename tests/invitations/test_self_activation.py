@@ -2,9 +2,11 @@
 the data-protection notice, the rate limits per IP and per UAI."""
 
 import html
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.test import override_settings
 
 from invitations.models import Invitation
@@ -17,6 +19,11 @@ pytestmark = pytest.mark.django_db
 
 URL = "/demande-administration-sco/"
 NOT_RECOGNISED = "UAI non reconnu."
+
+
+def age_invitations(minutes=16):
+    """As if the last e-mails had left `minutes` ago (past the cooldown of 15)."""
+    Invitation.objects.update(last_sent_at=F("last_sent_at") - timedelta(minutes=minutes))
 
 
 @pytest.fixture
@@ -101,6 +108,15 @@ def test_the_requester_is_told_when_the_school_already_has_administrators(
     assert [message.to for message in mail.outbox] == [[organization.official_email]]
 
 
+def test_a_deactivated_administrator_is_not_counted(ask, organization, admin_user):
+    admin_user.is_active = False
+    admin_user.save(update_fields=["is_active"])
+    response, body = ask(organization.uai)
+    assert response.status_code == 200
+    assert "Invitation envoyée à l'établissement" in body
+    assert "déjà au moins un administrateur" not in body
+
+
 def test_an_unknown_uai_and_an_archived_organisation_get_the_same_answer(ask):
     archived = make_organization()
     organization_archive(actor=None, organization=archived)
@@ -124,8 +140,9 @@ def test_no_official_e_mail_on_file_points_to_support(ask):
     assert mail.outbox == []
 
 
-def test_asking_again_reuses_the_pending_invitation(ask, organization):
+def test_asking_again_after_the_cooldown_reuses_the_pending_invitation(ask, organization):
     ask(organization.uai)
+    age_invitations()
     ask(organization.uai, first_name="Paul", last_name="Durand")
     invitation = Invitation.objects.get()
     assert invitation.send_count == 2
@@ -160,8 +177,10 @@ def test_a_self_activation_is_recorded_for_the_system_without_names(ask, organiz
 def test_a_school_s_mailbox_cannot_be_flooded(ask, organization, settings):
     settings.SELF_ACTIVATION_RATE_LIMITS = {"ip": "100/h", "uai": "3/h"}
     for number in range(3):
+        age_invitations()
         response, _ = ask(organization.uai, ip=f"192.0.2.{number}")
         assert response.status_code == 200
+    age_invitations()
     # From yet another address, and typed differently: the same school.
     response, body = ask(f" {organization.uai.lower()}", ip="198.51.100.7")
     assert response.status_code == 429
@@ -188,7 +207,10 @@ def test_one_address_cannot_go_through_school_after_school(ask, settings):
 
 
 def test_the_default_limits_stop_a_flood(ask, organization):
-    statuses = [ask(organization.uai, ip=f"192.0.2.{n}")[0].status_code for n in range(10)]
+    statuses = []
+    for number in range(10):
+        age_invitations()  # each request past the cooldown of the one before
+        statuses.append(ask(organization.uai, ip=f"192.0.2.{number}")[0].status_code)
     assert statuses.count(200) == 3
     assert statuses[3:] == [429] * 7
     assert len(mail.outbox) == 3

@@ -15,18 +15,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from invitations.services import invitation_send
 from organizations.models import Membership
 from organizations.tokens import api_token_create
 from pixorga.api.views import GuardedAPIView, guard_parameters
 from students.models import Import
-from tests.factories import (
-    accept_cgu,
-    make_campaign,
-    make_learner,
-    make_member,
-    make_organization,
-    make_participation,
-)
+from tests.factories import accept_cgu, make_member, make_organization
 
 # Route prefixes and names reachable without `org_view`, and why.
 ALLOWED_PREFIXES = {
@@ -166,6 +160,9 @@ def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
     assert guards["eleves/import/"] == "current:ADMIN"
     assert guards["eleves/import/<int:import_id>/etat.json"] == "import_get_for_admin"
     assert guards["equipe/"] == "current:MEMBER"
+    assert guards["equipe/inviter/"] == "current:ADMIN"
+    assert guards["equipe/membres/<int:membership_id>/retirer/"] == "membership_get_for_admin"
+    assert guards["equipe/invitations/<int:invitation_id>/annuler/"] == "invitation_get_for_admin"
     assert guards["campagnes/"] == "current:MEMBER"
     # Campaigns: creating and the bulk deletion work on the current organisation (the
     # deletion passes its ids through campaigns_get_for_deletion); a URL naming a campaign
@@ -195,7 +192,25 @@ def test_an_unguarded_view_would_be_reported(settings):
 
 # --- The terms of use on every organisation-space route --------------------------------
 
+
 # URL argument → a real object of the member's organisation, made by (organization, user).
+def _campaign(organization, user):
+    from tests.factories import make_campaign, make_learner
+
+    if not organization.learners.filter(division="4A").exists():
+        make_learner(organization, division="4A")  # a class for the campaign's target
+    return organization.campaigns.first() or make_campaign(
+        organization, owner=user, target_division="4A"
+    )
+
+
+def _participation(organization, user):
+    from tests.factories import make_participation
+
+    campaign = _campaign(organization, user)
+    return campaign.participations.first() or make_participation(campaign)
+
+
 SAMPLES = {
     "import_id": lambda organization, user: (
         Import.objects.create(
@@ -203,14 +218,23 @@ SAMPLES = {
         ).pk
     ),
     "organization_id": lambda organization, user: organization.pk,
-    "learner_id": lambda organization, user: make_learner(organization).pk,
-    "campaign_id": lambda organization, user: make_campaign(organization, owner=user).pk,
-    # A participation of another campaign: the campaign's rules come first, and a GET of
-    # the deletion page only shows the confirmation.
-    "participation_id": lambda organization, user: (
-        make_participation(make_campaign(organization, owner=user)).pk
+    # One campaign of the organisation and one participation in it, so that a URL naming
+    # both (a participation of that campaign) is a real one.
+    "campaign_id": lambda organization, user: _campaign(organization, user).pk,
+    "participation_id": lambda organization, user: _participation(organization, user).pk,
+    "learner_id": lambda organization, user: _participation(organization, user).learner_id,
+    "division": lambda organization, user: "4A",
+    "membership_id": lambda organization, user: (
+        Membership.objects.get(user=make_member(organization), organization=organization).pk
     ),
-    "division": lambda organization, user: make_learner(organization, division="4A").division,
+    "invitation_id": lambda organization, user: (
+        invitation_send(
+            organization=organization,
+            email="sample.invitation@school.example",
+            role="AUTO",
+            language="fr",
+        ).pk
+    ),
 }
 _ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -1,13 +1,12 @@
 """The shared layout, the home page, the legal pages, and the team and documentation pages
-(owner / member / outsider / anonymous)."""
+(owner / member / outsider / anonymous). The team page itself:
+tests/organizations/test_team_*.py."""
 
 from html import unescape
 
 import pytest
 
-from organizations.models import Membership
-from organizations.services import membership_disable
-from tests.factories import UserFactory, make_member
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,42 +123,6 @@ def test_organisation_pages_are_open_to_members_and_administrators(
     for user in (admin_user, member_user):
         client.force_login(user)
         assert client.get(path).status_code == 200
-
-
-def test_team_lists_the_active_members_with_name_email_and_role(
-    client, organization, admin_user, member_user
-):
-    gone = make_member(organization, first_name="Parti", last_name="Ailleurs")
-    membership_disable(membership=Membership.objects.get(user=gone, organization=organization))
-    client.force_login(member_user)
-    page = client.get("/equipe/").content.decode()
-    for user in (admin_user, member_user):
-        assert user.get_full_name() in page
-        assert user.email in page
-    assert "Administrateur" in page
-    assert "Membre" in page
-    assert gone.email not in page
-
-
-def test_team_of_an_outsider_shows_only_their_own_organisation(
-    client, admin_user, member_user, outsider_user, other_organization
-):
-    client.force_login(outsider_user)
-    page = client.get("/equipe/").content.decode()
-    assert outsider_user.email in page
-    assert other_organization.name in page
-    assert admin_user.email not in page
-    assert member_user.email not in page
-
-
-def test_team_page_queries_do_not_grow_with_members(
-    client, organization, member_user, django_assert_max_num_queries
-):
-    for _ in range(20):
-        make_member(organization)
-    client.force_login(member_user)
-    with django_assert_max_num_queries(8):
-        client.get("/equipe/")
 
 
 def test_documentation_gives_the_siecle_export_steps(client, member_user):

@@ -193,7 +193,7 @@ def test_accents_read_wrongly_among_other_errors_get_both_advices(
 
 def test_advice_follows_the_persons_language(admin_client, organization, run_import):
     import_ = run_import(organization, siecle_xml([student()], uai="0751234J"))
-    admin_client.cookies["django_language"] = "en"
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})  # saves the preference
     given = advice(admin_client, import_)
     assert "This file is the export of another school (UAI 0751234J)" in given["OTHER_SCHOOL"]
     assert "“Élèves sans adresses”" in given["OTHER_SCHOOL"]

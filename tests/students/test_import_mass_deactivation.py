@@ -318,3 +318,38 @@ def test_the_command_applies_with_the_flag(organization, one_class_export):
     assert code == 0, out
     assert Import.objects.get().status == Status.IMPORTED
     assert len(active_ines(organization)) == 2
+
+
+def test_the_apply_checks_again_when_the_list_changed_since_the_confirmation(
+    organization, run_import
+):
+    """A (the whole school) is confirmed but not applied yet, B (one class) is checked and
+    confirmed while the list is still empty, so nothing asked for the tick; A applies, then
+    B would disable 40 of 50 students: its apply refuses, the list stays as A left it."""
+    whole = [make_ine() for _ in range(50)]
+    a = run_import(organization, file_keeping(organization, whole), confirm=False)
+    # Confirmed, its apply still queued (a busy worker, a broker that was down).
+    services.import_confirm(import_=a, user=None, enqueue=False)
+    b = run_import(organization, file_keeping(organization, whole[:10], "6B"), confirm=False)
+    assert Import.objects.get(pk=a.pk).status == Status.IMPORTING  # not replaced
+    b = Import.objects.get(pk=b.pk)
+    services.import_confirm(import_=b, user=None, enqueue=False)  # the list is empty: no tick
+    assert services.import_apply(import_id=a.pk).status == Status.IMPORTED
+    before = active_ines(organization)
+    refused = services.import_apply(import_id=b.pk)
+    assert refused.status == Status.IMPORT_ERROR
+    assert [e["code"] for e in refused.errors] == [REFUSED]
+    assert refused.errors[0]["meta"]["disabled"] == 40
+    assert active_ines(organization) == before == set(whole)
+
+
+def test_an_acknowledged_import_is_applied_even_when_it_disables_most_of_the_school(
+    organization, run_import
+):
+    ines = school_with(organization, {"6A": 10})
+    import_ = run_import(organization, file_keeping(organization, ines[:2]), confirm=False)
+    services.import_confirm(
+        import_=import_, user=None, acknowledge_mass_deactivation=True, enqueue=False
+    )
+    assert services.import_apply(import_id=import_.pk).status == Status.IMPORTED
+    assert active_ines(organization) == set(ines[:2])

@@ -96,3 +96,13 @@ def test_natural_order_compares_numbers_as_numbers_and_ignores_case():
     assert sorted(["6C10", "6c2", "6C1", "6B"], key=natural_key) == ["6B", "6C1", "6c2", "6C10"]
     # Names that differ only by case still have a fixed order.
     assert class_sort_key("6a") != class_sort_key("6A")
+
+
+@pytest.mark.parametrize("name", ["TG2", "TLE1", "TSTMG", "TSTI2D1", "T3", "Terminale", "TES"])
+def test_terminale_classes_are_recognised_by_their_name(name):
+    assert class_level(name) == 6
+
+
+@pytest.mark.parametrize("name", ["TP1", "THEATRE", "TICE"])
+def test_other_names_starting_with_a_t_have_no_level(name):
+    assert class_level(name) == UNKNOWN_LEVEL

@@ -23,11 +23,33 @@ ROOT = Path(__file__).resolve().parents[2]
         ("accounts.send_email", "interactive"),
         ("students.imports_maintenance", "interactive"),
         ("students.validate_import", "bulk"),
+        ("students.imports_expire_details", "bulk"),
+        ("invitations.record_delivery", "interactive"),
+        ("invitations.record_delivery_failure", "interactive"),
+        ("invitations.maintenance", "interactive"),
         ("any.task.not.routed", "bulk"),
     ],
 )
 def test_each_task_goes_to_its_queue(task, queue):
     assert celery_app.amqp.router.route({}, task)["queue"].name == queue
+
+
+def test_every_task_of_the_project_has_its_queue_chosen_on_purpose():
+    """A new task must say which queue it belongs to (a person waiting, or bulk work):
+    falling to the default queue by omission would put an e-mail behind the checks."""
+    import fnmatch
+
+    celery_app.loader.import_default_modules()
+    ours = sorted(
+        name
+        for name in celery_app.tasks
+        if name.split(".")[0]
+        in {"accounts", "organizations", "invitations", "students", "campaigns"}
+    )
+    assert "students.validate_import" in ours and "invitations.maintenance" in ours
+    routes = settings.CELERY_TASK_ROUTES
+    unrouted = [name for name in ours if not any(fnmatch.fnmatch(name, key) for key in routes)]
+    assert unrouted == []
 
 
 def test_a_worker_started_without_q_consumes_interactive_first():

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0003_cgu_and_archived_by'),
+        ('organizations', '0004_membership_last_seen_at'),
     ]
 
     operations = [
