@@ -5,7 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from campaigns.api import views as campaigns
-from organizations.api import MeView
+from invitations import api as invitations
+from organizations.api import MemberDetail, MemberList, MeView
 from students.api import imports, learners
 
 from . import views
@@ -55,6 +56,19 @@ urlpatterns = [
         name="campaign_participants",
     ),
     path(f"{CAMPAIGN}export.csv", campaigns.CampaignExport.as_view(), name="campaign_export"),
+    path(f"{ORGANIZATION}members/", MemberList.as_view(), name="members"),
+    path(f"{ORGANIZATION}members/<int:membership_id>/", MemberDetail.as_view(), name="member"),
+    path(f"{ORGANIZATION}invitations/", invitations.InvitationList.as_view(), name="invitations"),
+    path(
+        f"{ORGANIZATION}invitations/<int:invitation_id>/resend/",
+        invitations.InvitationResend.as_view(),
+        name="invitation_resend",
+    ),
+    path(
+        f"{ORGANIZATION}invitations/<int:invitation_id>/cancel/",
+        invitations.InvitationCancel.as_view(),
+        name="invitation_cancel",
+    ),
     # Public: the schema describes the API, it holds no data.
     path(
         "schema/",

@@ -3,12 +3,18 @@ a missing id), an expired or revoked token (401), a member's and an administrato
 (the pages' rights). A new endpoint must be added to ENDPOINTS: the last test fails
 otherwise."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver
+from django.utils import timezone
 
+from invitations.models import Invitation
+from invitations.services import invitation_send
+from organizations.models import Membership
 from students.models import Import
-from tests.factories import make_campaign, make_learner
+from tests.factories import make_campaign, make_learner, make_member
 from tests.pixorga.test_every_route_is_guarded import api_view, walk
 from tests.students.xml_helpers import pupil, siecle_xml
 
@@ -35,12 +41,21 @@ ENDPOINTS = [
     ("post", ORG + "campaigns/{campaign}/unarchive/", "json", 403, 409),  # not archived
     ("get", ORG + "campaigns/{campaign}/participants/", None, 200, 200),
     ("get", ORG + "campaigns/{campaign}/export.csv", None, 200, 200),
+    ("get", ORG + "members/", None, 200, 200),
+    ("patch", ORG + "members/{membership}/", "role", 403, 200),
+    ("delete", ORG + "members/{membership}/", None, 403, 204),
+    ("get", ORG + "invitations/", None, 403, 200),
+    ("post", ORG + "invitations/", "invite", 403, 201),
+    ("post", ORG + "invitations/{invitation}/resend/", "json", 403, 200),
+    ("post", ORG + "invitations/{invitation}/cancel/", "json", 403, 200),
 ]
 BODIES = {
     "json": {},
     "campaign": {"name": "Rentrée", "type": "ASSESSMENT"},
     "per_class": {"name": "Rentrée", "type": "ASSESSMENT", "divisions": ["4A"]},
     "change": {"title": "Nouveau titre"},
+    "role": {"role": "ADMIN"},
+    "invite": {"emails": ["nouvelle.personne@school.example"]},
 }
 CALLERS = ["anonymous", "outsider", "expired", "revoked", "member", "admin"]
 REFUSALS = {
@@ -53,7 +68,17 @@ REFUSALS = {
 
 @pytest.fixture
 def objects(organization, admin_user):
+    invitation = invitation_send(
+        organization=organization, email="invitee@school.example", role="AUTO", language="fr"
+    )
+    # Sent a while ago: a resend is allowed (a minute after the last sending).
+    Invitation.objects.filter(pk=invitation.pk).update(
+        last_sent_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    third = make_member(organization)
     return {
+        "membership": Membership.objects.get(user=third, organization=organization).pk,
+        "invitation": invitation.pk,
         "org": organization.pk,
         "learner": make_learner(organization, division="4A").pk,
         "import": Import.objects.create(
@@ -88,6 +113,8 @@ def test_every_endpoint_for_every_caller(
         status, code = REFUSALS[caller]
         assert (response.status_code, response.json()["code"]) == (status, code)
         assert Import.objects.get(pk=objects["import"]).status == Import.Status.UPLOADED
+        assert Membership.objects.get(pk=objects["membership"]).disabled_at is None
+        assert Invitation.objects.get(pk=objects["invitation"]).status == "PENDING"
         return
     expected = member if caller == "member" else admin
     assert response.status_code == expected, response.content[:300]
@@ -112,7 +139,7 @@ def test_the_table_lists_every_api_route_and_method():
         if view is None:
             continue
         path = route.split("organizations/<int:organization_id>/", 1)[1]
-        for name in ("learner_id", "import_id", "campaign_id"):
+        for name in ("learner_id", "import_id", "campaign_id", "membership_id", "invitation_id"):
             path = path.replace(f"<int:{name}>", "{" + name.removesuffix("_id") + "}")
         routes |= {(method, path) for method in view.guards}
     assert routes == listed

@@ -20,6 +20,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from invitations.services import invitation_send
+from organizations.models import Membership
 from students.models import Import
 from tests.api.conftest import make_token
 from tests.factories import make_campaign, make_learner, make_member, make_participation
@@ -45,8 +47,15 @@ def school(organization, admin_user):
     campaign = make_campaign(organization, owner=admin_user, name="Rentrée")
     make_participation(campaign, shared=True, division="6A")
     make_participation(campaign, division="3A")
-    make_member(organization)  # another member, a possible owner
+    member = make_member(organization)  # another member, a possible owner
+    doomed = make_member(organization)
+    invitation = invitation_send(
+        organization=organization, email="invitee@school.example", role="AUTO", language="fr"
+    )
     return {
+        "membership_id": Membership.objects.get(user=member).pk,
+        "doomed_membership_id": Membership.objects.get(user=doomed).pk,
+        "invitation_id": invitation.pk,
         "organization_id": organization.pk,
         "learner_id": make_learner(organization, division="6A").pk,
         "campaign_id": campaign.pk,
@@ -83,19 +92,20 @@ def test_every_operation_conforms_to_the_schema(live_server, settings, admin_use
     _, secret = make_token(admin_user, admin_user.memberships.get().organization)
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 18
+    assert len(operations) == 25
     # The deletion last: the other operations keep a campaign to work on.
     operations.sort(key=lambda operation: operation.method.upper() == "DELETE")
     unsatisfiable = []
     for operation in operations:
-        wanted = {
-            name for name in ("learner_id", "campaign_id", "import_id") if name in operation.path
-        }
+        names = ("learner_id", "campaign_id", "import_id", "membership_id", "invitation_id")
+        wanted = {name for name in names if name in operation.path}
         path_parameters = {"organization_id": organization_id}
         for name in wanted:
             path_parameters[name] = school[name]
         if operation.method.upper() == "DELETE":
-            path_parameters["campaign_id"] = school["doomed_campaign_id"]
+            for name in ("campaign_id", "membership_id"):
+                if name in path_parameters:
+                    path_parameters[name] = school[f"doomed_{name}"]
         for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
             try:
                 run_operation(
@@ -111,5 +121,5 @@ def test_every_operation_conforms_to_the_schema(live_server, settings, admin_use
                 assert mode == schemathesis.GenerationMode.NEGATIVE, operation.label
                 assert not (operation.query or operation.body), operation.label
                 unsatisfiable.append(operation.label)
-    # The operations with a query string or a body (8 of 18) got invalid data too.
-    assert len(unsatisfiable) == 10, unsatisfiable
+    # The operations with a query string or a body got invalid data too.
+    assert len(unsatisfiable) == 14, unsatisfiable

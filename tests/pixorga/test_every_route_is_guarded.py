@@ -150,6 +150,17 @@ def test_the_walker_sees_the_api_routes_and_their_guards():
         assert guards[campaign + action] == {"POST": "campaign_get_for_manager"}
     for reading in ("participants/", "export.csv"):
         assert guards[campaign + reading] == {"GET": "campaign_get_for_member"}
+    assert guards[f"{org}members/"] == {"GET": member}
+    assert guards[f"{org}members/<int:membership_id>/"] == {
+        "PATCH": "membership_get_for_admin",
+        "DELETE": "membership_get_for_admin",
+    }
+    admin = "organization_get_for_admin"
+    assert guards[f"{org}invitations/"] == {"GET": admin, "POST": admin}
+    for action in ("resend/", "cancel/"):
+        assert guards[f"{org}invitations/<int:invitation_id>/{action}"] == {
+            "POST": "invitation_get_for_admin"
+        }
 
 
 def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
