@@ -7,8 +7,8 @@
     PATCH  campaigns/<id>/                   change                      (owner or admin)
     DELETE campaigns/<id>/                                               (owner or admin)
     POST   campaigns/<id>/archive/, unarchive/                           (owner or admin)
-    GET    campaigns/<id>/participants/      the page's filters, cursor
-    GET    campaigns/<id>/export.csv         the page's CSV
+    GET    campaigns/<id>/participants/      the page's filters, cursor   (follow.py)
+    GET    campaigns/<id>/export.csv         the page's CSV               (follow.py)
 
 Rights are the pages' (`campaigns.guards`: `campaign_get_for_member`,
 `campaign_get_for_manager`), bodies are checked by the pages' forms (`CampaignForm`,
@@ -18,13 +18,8 @@ on behalf of the caller's role (a token's: the lower of its role and the person'
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -37,7 +32,6 @@ from pixorga.api.views import GuardedAPIView
 from students.selectors import learner_divisions
 
 from .. import services
-from ..exports import export_file_name, export_lines
 from ..forms import CampaignForm, CampaignPerClassForm
 from ..guards import campaign_get_for_manager, campaign_get_for_member
 from ..models import Campaign
@@ -45,9 +39,6 @@ from ..selectors import (
     campaign_class_summary,
     campaign_list,
     campaign_totals,
-    class_rank,
-    participant_divisions,
-    participation_list,
 )
 from .serializers import (
     CampaignCreateSerializer,
@@ -56,12 +47,9 @@ from .serializers import (
     CampaignQuerySerializer,
     CampaignSerializer,
     CampaignUpdateSerializer,
-    ParticipantQuerySerializer,
-    ParticipantSerializer,
 )
 
 CAMPAIGN_KEYS = ("-created_at", "id")
-PARTICIPANT_KEYS = ("class_rank", "learner__sort_name", "id")
 # Fixed at creation: the codes handed out and the sheets printed say which class.
 FIXED_FIELDS = ("type", "target_division")
 TAGS = ["campaigns"]
@@ -76,14 +64,9 @@ CONFLICT = error(
 )
 
 CampaignPage = page_serializer(CampaignSerializer, "CampaignPage")
-ParticipantPage = page_serializer(ParticipantSerializer, "ParticipantPage")
 
 
 class CampaignQuery(PageQuerySerializer, CampaignQuerySerializer):
-    pass
-
-
-class ParticipantQuery(PageQuerySerializer, ParticipantQuerySerializer):
     pass
 
 
@@ -339,71 +322,3 @@ class CampaignUnarchive(_CampaignAction):
     )
     def post(self, request: Request, **kwargs) -> Response:
         return super().post(request, **kwargs)
-
-
-class CampaignParticipants(GuardedAPIView):
-    guards = {"GET": campaign_get_for_member}
-
-    @extend_schema(
-        operation_id="campaigns_participants",
-        summary="The campaign's participants, one line per student, by class then name",
-        parameters=[ParticipantQuery],
-        responses={200: ParticipantPage},
-        tags=TAGS,
-    )
-    def get(self, request: Request, **kwargs) -> Response:
-        query = ParticipantQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        campaign = self.object
-        divisions = participant_divisions(campaign=campaign)
-        participations = participation_list(
-            campaign=campaign,
-            search=filters.get("search", ""),
-            division=filters.get("division", ""),
-            status=filters.get("status", ""),
-            division_order=divisions,
-        )
-        # The page's order (participation_list), with the class's rank as a value the
-        # cursor can hold.
-        participations = participations.annotate(
-            class_rank=class_rank("learner__division", divisions)
-        ).order_by(*PARTICIPANT_KEYS)
-        return Response(
-            keyset_page(
-                request,
-                participations,
-                keys=PARTICIPANT_KEYS,
-                sort=f"participants:{campaign.pk}",
-                serialize=lambda rows: ParticipantSerializer(rows, many=True).data,
-                query=filters,
-            )
-        )
-
-
-class JsonForErrors(BaseContentNegotiation):
-    """The export answers CSV whatever the Accept header, and its refusals in JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return JSONRenderer(), JSONRenderer.media_type
-
-
-class CampaignExport(GuardedAPIView):
-    guards = {"GET": campaign_get_for_member}
-    content_negotiation_class = JsonForErrors
-
-    @extend_schema(
-        operation_id="campaigns_export",
-        summary="The results as CSV (`;`, UTF-8 with BOM), as the page's export",
-        responses={(200, "text/csv"): OpenApiTypes.STR},
-        tags=TAGS,
-    )
-    def get(self, request: Request, **kwargs) -> StreamingHttpResponse:
-        campaign = self.object
-        response = StreamingHttpResponse(
-            export_lines(campaign), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=export_file_name(campaign)
-        )
-        return response

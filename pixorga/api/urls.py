@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from campaigns.api import follow as campaign_follow
 from campaigns.api import views as campaigns
 from invitations import api as invitations
 from organizations.api import MemberDetail, MemberList, MeView
@@ -52,10 +53,10 @@ urlpatterns = [
     path(f"{CAMPAIGN}unarchive/", campaigns.CampaignUnarchive.as_view(), name="campaign_unarchive"),
     path(
         f"{CAMPAIGN}participants/",
-        campaigns.CampaignParticipants.as_view(),
+        campaign_follow.CampaignParticipants.as_view(),
         name="campaign_participants",
     ),
-    path(f"{CAMPAIGN}export.csv", campaigns.CampaignExport.as_view(), name="campaign_export"),
+    path(f"{CAMPAIGN}export.csv", campaign_follow.CampaignExport.as_view(), name="campaign_export"),
     path(f"{ORGANIZATION}members/", MemberList.as_view(), name="members"),
     path(f"{ORGANIZATION}members/<int:membership_id>/", MemberDetail.as_view(), name="member"),
     path(f"{ORGANIZATION}invitations/", invitations.InvitationList.as_view(), name="invitations"),

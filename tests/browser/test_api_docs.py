@@ -27,7 +27,7 @@ def test_the_documentation_runs_under_the_policy_and_tries_the_api(
     sign_in(page, admin_user)
     page.goto("/api/v1/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Pix Orga API")
-    expect(page.locator(".opblock")).to_have_count(18)
+    expect(page.locator(".opblock")).to_have_count(25)
     # "Try it out" on /me/ with the session (a GET: no CSRF token needed).
     me = page.locator("#operations-me-me")
     me.locator(".opblock-summary").click()
