@@ -7,4 +7,10 @@ from . import views
 urlpatterns = [
     path("", views.account_index, name="account_index"),
     path("profil/", views.profile, name="account_profile"),
+    path("profil/jetons/", views.api_tokens, name="account_api_tokens"),
+    path(
+        "profil/jetons/<int:token_id>/revoquer/",
+        views.api_token_revoke_view,
+        name="account_api_token_revoke",
+    ),
 ]

@@ -1,5 +1,5 @@
-"""Account pages around allauth: the account page, the language switch, the back office
-sign-in and the "too many requests" page."""
+"""Account pages around allauth: the account page, its API tokens, the language switch,
+the back office sign-in and the "too many requests" page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +7,25 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
+
+# The account page is an interface, like the back office (accounts/admin.py): it calls the
+# token services of `organizations`; accounts' models and services import nothing from it.
+from organizations.selectors import membership_list_for_user
+from organizations.token_forms import ApiTokenForm
+from organizations.tokens import (
+    ApiTokenError,
+    api_token_create,
+    api_token_get_for_owner,
+    api_token_list_for_user,
+    api_token_revoke,
+    api_token_state,
+)
 
 from .forms import ProfileForm
 from .language import SUPPORTED, activate_for_request, set_language_cookie
@@ -39,6 +53,57 @@ def profile(request):
     else:
         form = ProfileForm.for_user(request.user)
     return render(request, "account/profile.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The person's API tokens: the list, and a new one for one of their organisations
+    (open ones) with a role no higher than theirs. A new token's secret is in this answer
+    only (no redirect, never cached): it is not stored and cannot be shown again."""
+    memberships = [
+        membership
+        for membership in membership_list_for_user(user=request.user)
+        if not membership.organization.is_archived
+    ]
+    form = ApiTokenForm(request.POST if request.method == "POST" else None, memberships=memberships)
+    created = secret = None
+    if form.is_bound and form.is_valid():
+        try:
+            created, secret = api_token_create(user=request.user, **form.cleaned_data)
+        except ApiTokenError as error:
+            form.add_service_error(error)
+        else:
+            form = ApiTokenForm(memberships=memberships)
+    now = timezone.now()
+    tokens = [
+        (token, api_token_state(token, now=now))
+        for token in api_token_list_for_user(user=request.user)
+    ]
+    return render(
+        request,
+        "account/api_tokens.html",
+        {
+            "form": form,
+            "has_organizations": bool(memberships),
+            "tokens": tokens,
+            "created": created,
+            "secret": secret,
+            "api_url": request.build_absolute_uri(reverse("api:me")).removesuffix("me/"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, token_id: int):
+    token = api_token_get_for_owner(user=request.user, token_id=token_id)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(
+        request, _("The token « %(name)s » is revoked: it no longer works.") % {"name": token.name}
+    )
+    return redirect("account_api_tokens")
 
 
 @require_POST

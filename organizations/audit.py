@@ -20,6 +20,10 @@ changed in the back office) have none.
 `details` holds ids, codes, counts, field names and flags: no names, no e-mail address,
 no free text (a string with "@" or over 100 characters is refused), because the log is
 kept longer than the people it mentions stay on the platform.
+
+A change made through the JSON API with a personal access token names the token:
+`details` gets `api_token_id` and `api_token` (the start of the token shown on the
+account page), read from `actor.api_token`, which the API's authentication sets.
 """
 
 from __future__ import annotations
@@ -60,6 +64,11 @@ def audit_record(
     on_behalf_of = _capacity(actor, on_behalf_of)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record runs inside the transaction of the change it records")
+    details = dict(details or {})
+    token = getattr(actor, "api_token", None)
+    if token is not None:
+        # A change made by a script through the API (organizations.tokens): which token.
+        details |= {"api_token_id": token.pk, "api_token": token.prefix}
     target_type, target_id = "", None
     if target is not None:
         if target.pk is None:
@@ -72,7 +81,7 @@ def audit_record(
         action=str(action),
         target_type=target_type,
         target_id=target_id,
-        details=_checked(dict(details or {}), "details"),
+        details=_checked(details, "details"),
     )
 
 

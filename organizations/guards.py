@@ -106,14 +106,30 @@ def check_role(membership: Membership, role: str) -> Membership:
     return membership
 
 
+def check_token_scope(user: User, membership: Membership) -> Membership:
+    """A request made with an API token (`organizations.tokens`) reaches only the
+    membership the token was made for (Http404 elsewhere, as for an outsider), with the
+    lower of the token's role and the membership's role as it is now: a demoted
+    administrator's token acts as a member at once. Without a token, nothing changes."""
+    token = getattr(user, "api_token", None)
+    if token is None:
+        return membership
+    if membership.pk != token.membership_id:
+        raise Http404
+    if ROLE_RANK[token.role] < ROLE_RANK[membership.role]:
+        membership.role = token.role
+    return membership
+
+
 def membership_get_for_role(*, user: User, organization_id: int, role: str) -> Membership:
-    """The person's active membership of that organisation, if it allows `role`."""
+    """The person's active membership of that organisation, if it allows `role` (within
+    the scope of the API token the request was made with, if any)."""
     if not user.is_authenticated:
         raise Http404
     membership = membership_get_active(user=user, organization_id=organization_id)
     if membership is None:
         raise Http404
-    return check_role(membership, role)
+    return check_role(check_token_scope(user, membership), role)
 
 
 def organization_get_for_member(

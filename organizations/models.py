@@ -213,6 +213,10 @@ class AuditLog(models.Model):
             _("Student added from their account"),
         )
         # --- end of students joining ---
+        # --- API tokens (organizations.tokens) ---
+        API_TOKEN_CREATED = "api_token.created", _("API token created")
+        API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+        # --- end of API tokens ---
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
@@ -325,3 +329,48 @@ class CguAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.version}"
+
+
+class ApiToken(models.Model):
+    """A personal access token for the JSON API (`/api/v1/`): a person's script acting
+    for one of their organisations, with a role no higher than theirs there.
+
+    Made for one membership: it dies with it (a membership that ends, even if the person
+    joins again later, never revives its tokens) and acts with the lower of its own role
+    and the membership's role as it is at each request (`organizations.tokens`). Only a
+    SHA-256 of the secret is stored (the secret is shown once, at creation); `prefix` is
+    its first characters, shown so that the person can tell their tokens apart. Revoked
+    and expired tokens keep their row: the audit log names tokens by id.
+    """
+
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("membership"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role"), max_length=8, choices=Membership.Role.choices)
+    prefix = models.CharField(_("start of the token"), max_length=16)
+    key_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["ADMIN", "MEMBER"]), name="apitoken_role_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="apitoken_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

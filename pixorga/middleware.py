@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
+from pixorga.errors import error_response
 from students.siecle_messages import render_error
 
 
@@ -27,8 +28,12 @@ class RequestBodyLimitMiddleware:
             declared = 0
         limit = settings.MAX_REQUEST_BODY_BYTES
         if declared > limit:
-            message = render_error("PAYLOAD_TOO_LARGE", {"limit": settings.SIECLE_MAX_UPLOAD_BYTES})
+            meta = {"limit": settings.SIECLE_MAX_UPLOAD_BYTES}
+            message = render_error("PAYLOAD_TOO_LARGE", meta)
             # The rest of the body is left unread; the server closes the connection (a WSGI
             # application may not set Connection itself).
+            if request.path_info.startswith("/api/"):
+                # Scripts read the API's error shape, not a page.
+                return error_response("PAYLOAD_TOO_LARGE", message, meta=meta, status=413)
             return render(request, "413.html", {"message": message}, status=413)
         return self.get_response(request)

@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "dsfr",
     "allauth",
     "allauth.account",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files as static files of our own (no CDN: the site's CSP).
+    "drf_spectacular_sidecar",
     "accounts",
     "organizations",
     "invitations",
@@ -445,3 +449,57 @@ CELERY_BEAT_SCHEDULE = {
 # separated by commas. Self-activation is rare (a school asks once), unlike sign-in: a
 # class behind one IP is not the concern here.
 SELF_ACTIVATION_RATE_LIMITS = {"ip": "20/h", "uai": "3/h,6/d"}
+
+# --- JSON API (/api/v1/, pixorga/api/) ------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    # JSON only, in and out; the import's upload and the CSV export say otherwise
+    # where they need to.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # A personal access token (scripts), else the session (the pages' own calls, CSRF
+    # enforced on unsafe methods).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pixorga.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["pixorga.api.throttling.ApiRateThrottle"],
+    # Every refusal as {"code", "message", "meta"}, with the pages' codes.
+    "EXCEPTION_HANDLER": "pixorga.api.errors.exception_handler",
+    # No OPTIONS description: the OpenAPI schema is the description.
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Per token (scripts) and per person (the pages' own calls): "count/period", period s,
+# m, h or d (pixorga/api/throttling.py). A nightly import is a handful of requests; a
+# script reading 2,000 students 500 at a time, four.
+API_RATE_LIMITS = {
+    "token": env("API_TOKEN_RATE_LIMIT", "120/m"),
+    "session": env("API_SESSION_RATE_LIMIT", "300/m"),
+}
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pix Orga API",
+    "DESCRIPTION": (
+        "The JSON API of Pix Orga for schools' scripts and integrations: the student "
+        "list and its SIECLE imports, campaigns and their results. Authenticate with a "
+        "personal access token made on your account page (`Authorization: Bearer pxo_…`). "
+        'Every refusal is `{"code", "message", "meta"}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "organizations.models.Membership.Role",
+        "ImportStatusEnum": "students.models.Import.Status",
+        "ParticipationStatusEnum": ["STARTED", "SHARED"],
+        "OrganizationTypeEnum": "organizations.models.Organization.Type",
+        "CampaignTypeEnum": "campaigns.models.Campaign.Type",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pixorga.api.schema.add_error_responses",
+    ],
+}

@@ -28,6 +28,7 @@ urlpatterns = [
     path("eleves/", include("students.urls")),
     # The students' pages: /code/, /parcours/<CODE>/…, /mes-parcours/ (no org_view).
     path("", include("campaigns.student_urls")),
+    path("api/v1/", include("pixorga.api.urls")),
     path("", include("organizations.urls")),
     path("", include("invitations.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),

@@ -12,6 +12,14 @@ from .normalize import normalize_search
 from .ordering import classes_in_order
 
 SORTS = ("name", "class")
+# How a student's linked account signs in (the API's filter): no account linked yet, an
+# account with an e-mail address, an account with an identifier only.
+SIGN_IN_METHODS = ("none", "email", "identifier")
+# The unique order of each sort, which the API's cursor pagination follows.
+SORT_KEYS = {
+    "name": ("sort_name", "id"),
+    "class": ("class_rank", "division", "sort_name", "id"),
+}
 
 
 def learner_list(
@@ -21,14 +29,17 @@ def learner_list(
     divisions: Iterable[str] = (),
     sort: str = "name",
     division_order: Sequence[str] | None = None,
+    sign_in: str = "",
 ) -> QuerySet[Learner]:
     """Active learners of the organisation, with their account.
 
     `search` matches every word of the query against names and INE, ignoring case and
-    accents (both sides normalised the same way); `divisions` keeps those classes.
+    accents (both sides normalised the same way); `divisions` keeps those classes;
+    `sign_in` (one of SIGN_IN_METHODS) keeps students by their linked account.
     `sort` is "name" (the last name shown, then the first name, in French order) or
     "class" (classes in a school's order, `learner_divisions`, which the caller may pass
-    as `division_order` when it has it already; then by name).
+    as `division_order` when it has it already; then by name); either way ordered by the
+    unique key SORT_KEYS[sort] (the class's rank is the annotation `class_rank`).
     """
     learners = Learner.objects.filter(organization=organization, disabled=False).select_related(
         "user"
@@ -38,8 +49,14 @@ def learner_list(
     divisions = [division for division in divisions if division]
     if divisions:
         learners = learners.filter(division__in=divisions)
+    if sign_in == "none":
+        learners = learners.filter(user__isnull=True)
+    elif sign_in == "email":
+        learners = learners.filter(user__isnull=False, user__email__isnull=False)
+    elif sign_in == "identifier":
+        learners = learners.filter(user__isnull=False, user__email__isnull=True)
     if sort != "class":
-        return learners.order_by("sort_name", "id")
+        return learners.order_by(*SORT_KEYS["name"])
     if division_order is None:
         division_order = learner_divisions(organization=organization)
     if divisions:
@@ -52,7 +69,7 @@ def learner_list(
         default=Value(len(division_order)),
         output_field=IntegerField(),
     )
-    return learners.order_by(rank, "division", "sort_name", "id")
+    return learners.annotate(class_rank=rank).order_by(*SORT_KEYS["class"])
 
 
 def learner_divisions(*, organization: Organization) -> list[str]:

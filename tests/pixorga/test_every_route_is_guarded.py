@@ -1,5 +1,6 @@
-"""Every route of the project is either guarded by `org_view` or allowed on purpose, and
-every guarded route applies the terms-of-use rule.
+"""Every route of the project is either guarded by `org_view` (pages) or by
+`GuardedAPIView.guards` (the API: a guarded lookup per HTTP method), or allowed on
+purpose, and every guarded route applies the terms-of-use rule.
 
 A new organisation-space view that forgets its guard fails here. The allow-list is
 reviewed: each entry says who may reach it without an organisation-space guard. A new
@@ -12,9 +13,12 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
 
 from invitations.services import invitation_send
 from organizations.models import Membership
+from organizations.tokens import api_token_create
+from pixorga.api.views import GuardedAPIView, guard_parameters
 from students.models import Import
 from tests.factories import accept_cgu, make_member, make_organization
 
@@ -55,7 +59,26 @@ ALLOWED_NAMES = {
     "join:campaign": "signed in: the account's own participation",
     "join:share": "signed in: the account's own participation (participation_share checks)",
     "join:my_campaigns": "login_required: the account's own participations",
+    "api:me": (
+        "signed in (token or session): the person's own account and memberships, exempt "
+        "from the terms of use like /compte/ (it says whether they are accepted)"
+    ),
+    "api:schema": "public: the OpenAPI description of the API, no data",
+    "api:docs": "public: the documentation page, which reads the schema",
+    "api:not_found": "any other path under /api/v1/: a JSON 404, no data",
 }
+
+
+def api_view(callback):
+    """The GuardedAPIView class behind a route, if it is one."""
+    cls = getattr(callback, "cls", None)
+    return cls if isinstance(cls, type) and issubclass(cls, GuardedAPIView) else None
+
+
+def is_guarded(callback) -> bool:
+    return bool(getattr(callback, "org_view_guard", None)) or bool(
+        api_view(callback) and api_view(callback).guards
+    )
 
 
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
@@ -73,7 +96,7 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 def unguarded_routes() -> list[str]:
     found = []
     for route, name, callback in walk(get_resolver()):
-        if getattr(callback, "org_view_guard", None):
+        if is_guarded(callback):
             continue
         if any(route.startswith(p) for p in ALLOWED_PREFIXES) or name in ALLOWED_NAMES:
             continue
@@ -94,6 +117,66 @@ def test_every_guarded_route_naming_an_object_goes_through_a_guarded_lookup():
         if "<" in route and str(getattr(callback, "org_view_guard", "")).startswith("current:")
     ]
     assert by_hand == []
+
+
+def test_every_api_route_hands_each_of_its_ids_to_its_guarded_lookup():
+    """An API route's arguments are those of the lookup of each of its methods, plus the
+    organisation's id, which must be the object's (checked by GuardedAPIView): no handler
+    reads an id the lookup did not check."""
+    wrong = []
+    for route, _name, callback in walk(get_resolver()):
+        view = api_view(callback)
+        if view is None:
+            continue
+        arguments = set(_ARGUMENT.findall(route))
+        assert "organization_id" in arguments, route
+        for method, entry in view.guards.items():
+            guard = entry[0] if isinstance(entry, tuple) else entry
+            taken = set(guard_parameters(guard))
+            if arguments - {"organization_id"} - taken or taken - arguments:
+                wrong.append(f"{method} {route}: {guard.__name__}{sorted(taken)}")
+    assert wrong == []
+
+
+def test_the_walker_sees_the_api_routes_and_their_guards():
+    guards = {
+        route: api_view(cb).guard_names() for route, _, cb in walk(get_resolver()) if api_view(cb)
+    }
+    org = "api/v1/organizations/<int:organization_id>/"
+    assert guards[f"{org}learners/"] == {"GET": "organization_get_for_member"}
+    assert guards[f"{org}learners/<int:learner_id>/"] == {"GET": "learner_get_for_member"}
+    assert guards[f"{org}imports/"] == {
+        "GET": "organization_get_for_admin",
+        "POST": "organization_get_for_admin",
+    }
+    for action in ("", "confirm/", "cancel/"):
+        assert set(guards[f"{org}imports/<int:import_id>/{action}"].values()) == {
+            "import_get_for_admin"
+        }
+    member = "organization_get_for_member"
+    assert guards[f"{org}campaigns/"] == {"GET": member, "POST": member}
+    assert guards[f"{org}campaigns/per-class/"] == {"POST": member}
+    campaign = f"{org}campaigns/<int:campaign_id>/"
+    assert guards[campaign] == {
+        "GET": "campaign_get_for_member",
+        "PATCH": "campaign_get_for_manager",
+        "DELETE": "campaign_get_for_manager",
+    }
+    for action in ("archive/", "unarchive/"):
+        assert guards[campaign + action] == {"POST": "campaign_get_for_manager"}
+    for reading in ("participants/", "export.csv"):
+        assert guards[campaign + reading] == {"GET": "campaign_get_for_member"}
+    assert guards[f"{org}members/"] == {"GET": member}
+    assert guards[f"{org}members/<int:membership_id>/"] == {
+        "PATCH": "membership_get_for_admin",
+        "DELETE": "membership_get_for_admin",
+    }
+    admin = "organization_get_for_admin"
+    assert guards[f"{org}invitations/"] == {"GET": admin, "POST": admin}
+    for action in ("resend/", "cancel/"):
+        assert guards[f"{org}invitations/<int:invitation_id>/{action}"] == {
+            "POST": "invitation_get_for_admin"
+        }
 
 
 def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
@@ -161,6 +244,7 @@ SAMPLES = {
             organization=organization, created_by=user, file_name="ElevesSansAdresses.xml"
         ).pk
     ),
+    "organization_id": lambda organization, user: organization.pk,
     # One campaign of the organisation and one participation in it, so that a URL naming
     # both (a participation of that campaign) is a real one.
     "campaign_id": lambda organization, user: _campaign(organization, user).pk,
@@ -186,7 +270,7 @@ def guarded_urls(organization, user) -> list[tuple[str, object]]:
     """Every `org_view` route as a URL to request, its arguments filled with samples."""
     urls = []
     for route, _name, callback in walk(get_resolver()):
-        if not getattr(callback, "org_view_guard", None):
+        if not is_guarded(callback):
             continue
         missing = [arg for arg in _ARGUMENT.findall(route) if arg not in SAMPLES]
         assert not missing, f"add a sample for {missing} ({route}) to SAMPLES"
@@ -210,7 +294,15 @@ def test_every_organisation_space_route_asks_for_the_terms_of_use_first(client):
     client.force_login(person)
     urls = guarded_urls(organization, person)
     assert {"/eleves/", "/eleves/import/", "/equipe/", "/campagnes/"} <= {u for u, _ in urls}
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {_token(person, organization)}")
     for url, callback in urls:
+        if api_view(callback):
+            for method in api_view(callback).guards:
+                response = getattr(api, method.lower())(url)
+                assert response.status_code == 403, (method, url)
+                assert response.json()["code"] == "CGU_NOT_ACCEPTED", (method, url)
+            continue
         response = request(client, url)
         if callback.org_view_as_json:
             assert response.status_code == 403, url
@@ -230,8 +322,21 @@ def test_once_accepted_no_organisation_space_route_sends_to_the_terms(client):
     person = make_member(organization, role=Membership.Role.ADMIN, cgu_accepted=False)
     accept_cgu(person)
     client.force_login(person)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {_token(person, organization)}")
     for url, callback in guarded_urls(organization, person):
+        if api_view(callback):
+            if "GET" in api_view(callback).guards:  # GET only: POST views would act
+                response = api.get(url)
+                assert response.status_code == 200, url
+            continue
         response = client.get(url)  # GET only: POST views would act
         assert "/cgu/" not in response.get("Location", ""), url
         if callback.org_view_as_json:
             assert response.json().get("code") != "CGU_NOT_ACCEPTED", url
+
+
+def _token(person, organization) -> str:
+    return api_token_create(
+        user=person, organization_id=organization.pk, name="walker", role="ADMIN"
+    )[1]
