@@ -10,6 +10,7 @@ from .sending import (
     invitation_send,
     invitations_cancel_archived,
     invitations_cancel_pending,
+    invitations_cancel_sent_to_old_address,
     invitations_forget_requesters,
     invitations_send_unqueued,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "invitation_send",
     "invitations_cancel_archived",
     "invitations_cancel_pending",
+    "invitations_cancel_sent_to_old_address",
     "invitations_forget_requesters",
     "invitations_send_many",
     "invitations_send_unqueued",

@@ -136,14 +136,19 @@ def invitations_cancel_pending(
     actor: User | None,
     reason: str,
     on_behalf_of: str | None = None,
+    email: str | None = None,
 ) -> int:
-    """Cancel every pending invitation of the organisation in one UPDATE (archiving calls
-    it); returns how many. One audit row with the count and `reason` (a short code, such
-    as "organization_archived"), on behalf of STAFF when there is an actor (the back
-    office), SYSTEM otherwise, unless `on_behalf_of` says."""
+    """Cancel every pending invitation of the organisation (only those sent to `email`
+    when given) in one UPDATE (archiving calls it); returns how many. One audit row with
+    the count and `reason` (a short code, such as "ORGANIZATION_ARCHIVED"), on behalf of
+    STAFF when there is an actor (the back office), SYSTEM otherwise, unless
+    `on_behalf_of` says."""
     if on_behalf_of is None and actor is not None:
         on_behalf_of = OnBehalfOf.STAFF
-    count = Invitation.objects.filter(organization=organization, status=Status.PENDING).update(
+    pending = Invitation.objects.filter(organization=organization, status=Status.PENDING)
+    if email is not None:
+        pending = pending.filter(email=email.strip().lower())
+    count = pending.update(
         status=Status.CANCELLED,
         cancelled_at=timezone.now(),
         requester_first_name="",
@@ -169,6 +174,22 @@ def invitations_cancel_archived(
         actor=actor,
         reason="ORGANIZATION_ARCHIVED",
         on_behalf_of=on_behalf_of,
+    )
+
+
+def invitations_cancel_sent_to_old_address(
+    *, organization: Organization, old_email: str, actor: User | None, on_behalf_of: str | None
+) -> int:
+    """The official-address step (`OFFICIAL_EMAIL_CHANGED_STEPS`): the pending invitations
+    sent to the school's former official address are cancelled in one UPDATE — that mailbox
+    may belong to someone else now, and the link in it would still make its reader an
+    administrator. Staff send a new invitation to the new address."""
+    return invitations_cancel_pending(
+        organization=organization,
+        actor=actor,
+        reason="OFFICIAL_EMAIL_CHANGED",
+        on_behalf_of=on_behalf_of,
+        email=old_email,
     )
 
 

@@ -104,6 +104,18 @@ class OrganizationAdmin(AppErrorsAsMessages, admin.ModelAdmin):
             changed_fields=form.changed_data if change else (),
             on_behalf_of=STAFF,
         )
+        if change and "official_email" in form.changed_data:
+            # The service cancelled what was sent to the old mailbox (OFFICIAL_EMAIL_CHANGED
+            # steps): staff are told, so that the school is not left waiting on a dead link.
+            self.message_user(
+                request,
+                _(
+                    "The official address changed: pending invitations sent to the former "
+                    "address are cancelled. Send a new administrator invitation if the "
+                    "school still needs one."
+                ),
+                messages.WARNING,
+            )
 
     @admin.display(description=_("members"))
     def members(self, obj):

@@ -67,7 +67,24 @@ def organization_save(
     if not fields:
         return organization
     organization.full_clean()
+    old_official_email = None
+    if "official_email" in fields:
+        # Under the row lock an invitation's acceptance also takes: none is accepted from
+        # the old mailbox once this commits.
+        old_official_email = (
+            Organization.objects.select_for_update()
+            .values_list("official_email", flat=True)
+            .get(pk=organization.pk)
+        )
     organization.save(update_fields=fields)
+    if old_official_email and old_official_email != organization.official_email:
+        for step in OFFICIAL_EMAIL_CHANGED_STEPS:
+            step(
+                organization=organization,
+                old_email=old_official_email,
+                actor=actor,
+                on_behalf_of=on_behalf_of,
+            )
     audit_record(
         actor=actor,
         on_behalf_of=on_behalf_of,
@@ -76,6 +93,13 @@ def organization_save(
         details={"fields": fields},
     )
     return organization
+
+
+# Called by organization_save when the official e-mail address changed, in its transaction
+# and under the organisation's row lock, with (organization=, old_email=, actor=,
+# on_behalf_of=). Registered in ready() by invitations: the pending invitations sent to the
+# old address are cancelled (that mailbox may no longer be the school's).
+OFFICIAL_EMAIL_CHANGED_STEPS: list[Callable[..., object]] = []
 
 
 # Called by organization_archive, in its transaction and under the organisation's row lock,

@@ -3,10 +3,14 @@ archive and reopening is audited (staff as actor, on behalf of STAFF); the archi
 and the members table are read-only, and nothing is deleted. A learner's linked account
 is read-only too."""
 
+import html
+
 import pytest
 
+from invitations.models import Invitation
 from organizations.models import AuditLog, Membership, Organization
 from tests.factories import UserFactory, audit_rows, make_learner, make_uai
+from tests.invitations.helpers import send
 from tests.organizations.back_office import (
     MEMBERSHIPS,
     ORGANIZATIONS,
@@ -240,3 +244,36 @@ def test_the_organisation_page_leads_to_its_members_where_roles_change(
     membership.refresh_from_db()
     assert membership.role == "ADMIN"
     assert audit_rows(action="membership.role_changed")[0][1:3] == (staff.pk, "STAFF")
+
+
+def test_a_new_official_address_cancels_the_invitations_sent_to_the_old_one(
+    staff_client, staff, organization
+):
+    old_address = organization.official_email
+    to_old, _ = send(organization, old_address)
+    to_teacher, _ = send(organization, "teacher@school.example", role=Invitation.Role.MEMBER)
+    url = f"{ORGANIZATIONS}{organization.pk}/change/"
+    response = staff_client.post(
+        url, organization_data(organization, official_email="ce.new@ac-test.fr"), follow=True
+    )
+    assert response.status_code == 200
+    to_old.refresh_from_db()
+    to_teacher.refresh_from_db()
+    assert (to_old.status, to_teacher.status) == ("CANCELLED", "PENDING")
+    assert "envoyées à l'ancienne adresse sont annulées" in html.unescape(response.content.decode())
+    rows = audit_rows(action="invitation.pending_cancelled")
+    assert [(row[1], row[2], row[3], row[6]) for row in rows] == [
+        (staff.pk, "STAFF", organization.pk, {"count": 1, "reason": "OFFICIAL_EMAIL_CHANGED"})
+    ]
+
+
+def test_other_changes_leave_the_invitations_to_the_official_address_pending(
+    staff_client, organization
+):
+    invitation, _ = send(organization, organization.official_email)
+    url = f"{ORGANIZATIONS}{organization.pk}/change/"
+    response = staff_client.post(url, organization_data(organization, name="Collège renommé"))
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == "PENDING"
+    assert not audit_rows(action="invitation.pending_cancelled")
