@@ -1,87 +1,25 @@
 """Fixtures of the accounts tests: a Redis of our own that a test may stop, and a clock
 for the sign-in limits."""
 
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
-import redis
 
 from pixorga.celery import app as celery_app
-
-# Ports reserved for tests that stop their Redis (never the shared one, on 6379).
-OWN_REDIS_PORTS = range(6391, 6395)
-
-
-def _free_port() -> int:
-    for port in OWN_REDIS_PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError(f"every port of {OWN_REDIS_PORTS} is in use")
-
-
-class OwnRedis:
-    """A redis-server process of the test's own, on a port of OWN_REDIS_PORTS."""
-
-    def __init__(self, directory) -> None:
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}"
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "/usr/bin/redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def stored_keys(self) -> list[bytes]:
-        return redis.Redis(port=self.port).keys("*")
+from tests.own_redis import RedisServer
 
 
 @pytest.fixture
-def own_redis(settings, tmp_path):
+def own_redis(settings):
     """The cache and the broker on a Redis of our own, running; `own_redis.stop()` takes
     both down as a real outage would (one Redis serves both in production)."""
-    server = OwnRedis(tmp_path)
+    server = RedisServer()
     server.start()
     shared_caches = settings.CACHES
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"{server.url}/0",
+            "LOCATION": server.url_for(0),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -95,7 +33,7 @@ def own_redis(settings, tmp_path):
 
     celery_app.conf.update(
         task_always_eager=False,
-        broker_url=f"{server.url}/1",
+        broker_url=server.url_for(1),
         task_publish_retry=False,
         broker_connection_timeout=1,
     )

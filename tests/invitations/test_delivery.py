@@ -1,14 +1,11 @@
 """Whether an invitation's e-mail left, against real failures: a mail server that refuses
-(for good, or until the retries run out), a broker (our own Redis on port 6413) that
+(for good, or until the retries run out), a broker (our own Redis, `tests.own_redis`) that
 stops and comes back, and the maintenance task that sends again what never reached it."""
 
-import socket
-import subprocess
 import time
 from datetime import timedelta
 
 import pytest
-import redis
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
@@ -24,11 +21,11 @@ from invitations.tasks import invitations_maintenance
 from pixorga.celery import app as celery_app
 from tests.accounts.test_send_email import SMTPResponder, serve
 from tests.invitations.helpers import link_parameters, send
+from tests.own_redis import RedisServer
 
 pytestmark = pytest.mark.django_db
 
 Delivery = Invitation.Delivery
-REDIS_PORT = 6413
 # E-mails have their own queue (CELERY_TASK_ROUTES), a Redis list of that name.
 EMAIL_QUEUE = settings.CELERY_TASK_ROUTES["accounts.send_email"]["queue"]
 
@@ -106,46 +103,9 @@ def test_the_outcome_of_an_older_e_mail_does_not_overwrite_a_newer_one(organizat
 # --- The broker stops and comes back ----------------------------------------------------
 
 
-class OwnRedis:
-    """A Redis server of this test's own, started and stopped at will."""
-
-    def __init__(self, port):
-        self.port, self.process = port, None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def queued_messages(self) -> int:
-        return redis.Redis(port=self.port).llen(EMAIL_QUEUE)
-
-
 @pytest.fixture
 def broker():
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", REDIS_PORT)) == 0:
-            pytest.skip(f"port {REDIS_PORT} is taken")
-    server = OwnRedis(REDIS_PORT)
+    server = RedisServer()
     server.start()
     keys = ("task_always_eager", "broker_url", "task_publish_retry_policy")
     previous = {key: celery_app.conf[key] for key in keys}
@@ -156,7 +116,7 @@ def broker():
 
     celery_app.conf.update(
         task_always_eager=False,
-        broker_url=f"redis://127.0.0.1:{REDIS_PORT}/0",
+        broker_url=server.url,
         # Production's default retries, shortened: a refused connection fails at once.
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
     )
@@ -180,7 +140,7 @@ def test_an_invitation_saved_while_the_broker_is_down_is_sent_by_the_maintenance
 
     queued = invite("up@ac-test.fr")
     assert queued.delivery == Delivery.QUEUED
-    assert broker.queued_messages() == 1
+    assert broker.client().llen(EMAIL_QUEUE) == 1
 
     broker.stop()
     lost = invite("down@ac-test.fr")  # no exception: the row is kept
@@ -199,9 +159,9 @@ def test_an_invitation_saved_while_the_broker_is_down_is_sent_by_the_maintenance
     lost.refresh_from_db()
     assert lost.delivery == Delivery.QUEUED
     assert lost.send_count == 3  # each attempt made a new code
-    assert broker.queued_messages() == 1
+    assert broker.client().llen(EMAIL_QUEUE) == 1
     # The queued message is the e-mail to the invited address, with the new link.
-    assert b"down@ac-test.fr" in redis.Redis(port=REDIS_PORT).lindex(EMAIL_QUEUE, 0)
+    assert b"down@ac-test.fr" in broker.client().lindex(EMAIL_QUEUE, 0)
     assert mail.outbox == []
 
 

@@ -1,28 +1,19 @@
 """Real brokers and workers for the resilience tests: a Redis server of the test's own
-(so that it can be stopped without touching the shared one), the Celery app pointed at
-it, and a worker in a subprocess whose pool child a test can kill."""
+(`tests.own_redis`, so that it can be stopped without touching the shared one), the
+Celery app pointed at it, and a worker in a subprocess whose pool child a test can kill."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import redis
-
 ROOT = Path(__file__).resolve().parents[2]
-# Ports set aside for this app's tests' own Redis servers; TEST_OWN_REDIS_PORTS=6422-6424
-# moves them (several people testing on one machine).
-_first, _, _last = os.environ.get("TEST_OWN_REDIS_PORTS", "6399-6402").partition("-")
-PORTS = range(int(_first), int(_last or _first) + 1)
 # Every variable the settings read: none of the host's may reach a subprocess.
 CONFIG_VARIABLES = frozenset(
     re.findall(
@@ -30,66 +21,6 @@ CONFIG_VARIABLES = frozenset(
         (ROOT / "pixorga" / "settings.py").read_text(encoding="utf-8"),
     )
 )
-
-
-def redis_server_available() -> bool:
-    return shutil.which("redis-server") is not None
-
-
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1} for a test Redis")
-
-
-class RedisServer:
-    """`redis-server` on a port of PORTS, without persistence: stopped, it forgets its
-    queues, as a broker that crashed would."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url, socket_timeout=0.5)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-        self.process = None
 
 
 def use_broker(app, url: str) -> None:

@@ -13,7 +13,8 @@ from pixorga.celery import app as celery_app
 from students import services
 from students.models import Import, Learner
 from students.services import apply as apply_module
-from tests.students.brokers import RedisServer, redis_server_available, use_broker
+from tests.own_redis import RedisServer, redis_server_available
+from tests.students.brokers import use_broker
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +134,7 @@ def celery_worker_thread():
 
 @pytest.fixture
 def own_broker():
-    """A Redis server of this test's own (port 6399-6402), started, with the Celery app
+    """A Redis server of this test's own (`tests.own_redis`), started, with the Celery app
     sending to it; the test may stop and start it again. For tests marked
     `celery_worker` (no eager tasks)."""
     if not redis_server_available():
