@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -36,6 +37,9 @@ REPLACED_CODES_KEPT = 20
 # An e-mail still NOT_QUEUED this long after it was asked for missed the broker (the
 # publish on commit normally takes milliseconds).
 UNQUEUED_AFTER = timedelta(minutes=2)
+# An e-mail handed to the broker with no outcome after this long was lost (see
+# invitations_send_unqueued); send_email's retries take about 16 minutes at the most.
+LOST_AFTER = timedelta(hours=1)
 # How long a self-activation requester's names stay on a pending invitation.
 REQUESTER_KEPT_DAYS = 30
 
@@ -209,15 +213,18 @@ def invitation_record_delivery(*, invitation_id: int, send_count: int, sent: boo
 
 def invitations_send_unqueued(*, now=None) -> int:
     """The maintenance task: send again the pending e-mails that never reached the broker
-    (the broker was down on commit). Each gets a new code (the one in the lost e-mail
-    was never sent); one transaction per invitation. Returns how many were sent."""
+    (the broker was down on commit: NOT_QUEUED for UNQUEUED_AFTER), and those the broker
+    took but lost (QUEUED with no word from the worker for LOST_AFTER: a Redis restarted
+    without persistence forgets its queues, and a worker killed mid-task may never
+    answer; `send_email`'s retries end well within that time, with SENT or FAILED). Each
+    gets a new code (a lost e-mail's link, should it ever arrive, says "a newer e-mail was
+    sent"); one transaction per invitation. Returns how many were sent."""
     now = now or timezone.now()
+    due = Q(delivery=Delivery.NOT_QUEUED, last_sent_at__lt=now - UNQUEUED_AFTER) | Q(
+        delivery=Delivery.QUEUED, delivery_changed_at__lt=now - LOST_AFTER
+    )
     ids = list(
-        Invitation.objects.filter(
-            status=Status.PENDING,
-            delivery=Delivery.NOT_QUEUED,
-            last_sent_at__lt=now - UNQUEUED_AFTER,
-        )
+        Invitation.objects.filter(due, status=Status.PENDING)
         .order_by("last_sent_at")
         .values_list("pk", flat=True)[:500]
     )
@@ -227,13 +234,14 @@ def invitations_send_unqueued(*, now=None) -> int:
             current = (
                 Invitation.objects.select_for_update(of=("self",))
                 .select_related("organization")
-                .filter(pk=invitation_id, status=Status.PENDING, delivery=Delivery.NOT_QUEUED)
+                .filter(due, pk=invitation_id, status=Status.PENDING)
                 .first()
             )
             # Sent again or finished meanwhile; an archived space's link cannot be used.
             if current is None or current.organization.is_archived:
                 continue
-            _send(current, actor=None, on_behalf_of=None, details={"reason": "not_queued"})
+            reason = "not_queued" if current.delivery == Delivery.NOT_QUEUED else "lost"
+            _send(current, actor=None, on_behalf_of=None, details={"reason": reason})
             sent += 1
     return sent
 

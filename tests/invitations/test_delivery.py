@@ -20,6 +20,7 @@ from invitations.services import (
 from invitations.tasks import invitations_maintenance
 from pixorga.celery import app as celery_app
 from tests.accounts.test_send_email import SMTPResponder, serve
+from tests.factories import audit_rows
 from tests.invitations.helpers import link_parameters, send
 from tests.own_redis import RedisServer
 
@@ -163,6 +164,33 @@ def test_an_invitation_saved_while_the_broker_is_down_is_sent_by_the_maintenance
     # The queued message is the e-mail to the invited address, with the new link.
     assert b"down@ac-test.fr" in broker.client().lindex(EMAIL_QUEUE, 0)
     assert mail.outbox == []
+
+
+def test_an_e_mail_the_broker_forgot_in_a_restart_is_sent_again_an_hour_later(
+    broker, organization, on_commit
+):
+    with on_commit():
+        invitation = invitation_send(
+            organization=organization, email="head@ac-test.fr", role="ADMIN", language="fr"
+        )
+    invitation.refresh_from_db()
+    assert invitation.delivery == Delivery.QUEUED
+    # Redis restarted without persistence: its queues, our e-mail with them, are gone.
+    broker.stop()
+    broker.start()
+    assert broker.client().llen(EMAIL_QUEUE) == 0
+    # Not yet taken for lost: send_email may still be retrying (about 16 minutes at most).
+    assert invitations_send_unqueued(now=later(minutes=30)) == 0
+    with on_commit():
+        assert invitations_send_unqueued(now=later(minutes=61)) == 1
+    invitation.refresh_from_db()
+    assert (invitation.delivery, invitation.send_count) == (Delivery.QUEUED, 2)
+    assert b"head@ac-test.fr" in broker.client().lindex(EMAIL_QUEUE, 0)
+    row = audit_rows(action="invitation.sent")[-1]
+    assert (row[1], row[2], row[6]["reason"]) == (None, "SYSTEM", "lost")
+    # An e-mail whose outcome the worker recorded is never sent again.
+    Invitation.objects.filter(pk=invitation.pk).update(delivery=Delivery.SENT)
+    assert invitations_send_unqueued(now=later(minutes=200)) == 0
 
 
 def test_the_maintenance_task_sends_a_lost_e_mail_with_a_link_that_works(
