@@ -14,6 +14,7 @@ from organizations.models import Membership, Organization
 from pixorga.errors import AppError
 
 from .models import Import, Learner
+from .selectors import learner_sign_in
 
 IMPORT_NOT_ALLOWED = "IMPORT_NOT_ALLOWED"
 
@@ -52,8 +53,14 @@ def import_get_for_admin(*, user: User, import_id: int) -> tuple[Import, Members
 
 def learner_get_for_member(*, user: User, learner_id: int) -> tuple[Learner, Membership]:
     """A student (active or disabled: their history stays), for an active member of their
-    organisation. Two queries: the learner with their account, then the membership."""
-    learner = Learner.objects.select_related("user").filter(pk=learner_id).first()
+    organisation. Two queries: the learner with their account (and how it signs in, the
+    annotation `sign_in`), then the membership."""
+    learner = (
+        Learner.objects.select_related("user")
+        .annotate(sign_in=learner_sign_in())
+        .filter(pk=learner_id)
+        .first()
+    )
     if learner is None:
         raise Http404
     membership = membership_get_for_role(
