@@ -68,3 +68,21 @@ def learner_get_for_member(*, user: User, learner_id: int) -> tuple[Learner, Mem
     )
     learner.organization = membership.organization
     return learner, membership
+
+
+def learner_get_for_admin(*, user: User, learner_id: int) -> tuple[Learner, Membership]:
+    """A student, for an administrator of their organisation (one-time passwords,
+    undoing a link): as `learner_get_for_member`, then the role (403 for a member)."""
+    learner = (
+        Learner.objects.select_related("user")
+        .annotate(sign_in=learner_sign_in())
+        .filter(pk=learner_id)
+        .first()
+    )
+    if learner is None:
+        raise Http404
+    membership = membership_get_for_role(
+        user=user, organization_id=learner.organization_id, role=Membership.Role.ADMIN
+    )
+    learner.organization = membership.organization
+    return learner, membership

@@ -34,6 +34,8 @@ def learner_sign_in() -> Case:
         default=Value("identifier"),
         output_field=CharField(),
     )
+
+
 # The unique order of each sort, which the API's cursor pagination follows.
 SORT_KEYS = {
     "name": ("sort_name", "id"),
