@@ -476,3 +476,20 @@ def test_the_cache_down_refuses_the_generation(admin, class_4a):
     assert "Les mots de passe ne peuvent pas être générés pour le moment" in text(response)
     assert User.objects.get(pk=learner.user_id).password == before
     assert not User.objects.filter(must_change_password=True).exists()
+
+
+def test_a_school_that_does_not_import_from_siecle_has_no_such_pages(client):
+    from organizations.models import Organization
+
+    school = make_organization(type=Organization.Type.SUP, uai=None, official_email="")
+    person = make_member(school, role=Membership.Role.ADMIN)
+    learner = make_learner(school, division="L1", user=make_student())
+    client.force_login(person)
+    for response in (
+        client.get(f"/eleves/{learner.pk}/mot-de-passe/"),
+        client.post(f"/eleves/{learner.pk}/mot-de-passe/"),
+        client.get("/eleves/mots-de-passe/", {"classe": "L1"}),
+    ):
+        assert response.status_code == 403
+        assert "Votre organisation n'importe pas ses élèves depuis SIECLE." in text(response)
+    assert not User.objects.get(pk=learner.user_id).must_change_password
