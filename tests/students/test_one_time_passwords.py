@@ -491,5 +491,7 @@ def test_a_school_that_does_not_import_from_siecle_has_no_such_pages(client):
         client.get("/eleves/mots-de-passe/", {"classe": "L1"}),
     ):
         assert response.status_code == 403
-        assert "Votre organisation n'importe pas ses élèves depuis SIECLE." in text(response)
+        shown = text(response)
+        assert "Votre organisation n'importe pas ses élèves depuis SIECLE" in shown
+        assert "IMPORT_NOT_ALLOWED" in shown
     assert not User.objects.get(pk=learner.user_id).must_change_password
