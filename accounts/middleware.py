@@ -1,10 +1,15 @@
-"""Two request-wide rules of the accounts app: the page's language, and what a page does
-when the cache (Redis) is down."""
+"""Three request-wide rules of the accounts app: the page's language, what a page does
+when the cache (Redis) is down, and the new password an account with a one-time password
+must choose first."""
 
-from django.shortcuts import render
+from django.conf import settings
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from pixorga.errors import error_response
 
 from . import limits
 from .language import language_for_request
@@ -62,3 +67,38 @@ class CacheOutageMiddleware:
         name = match.view_name if match else "?"
         limits.warn_cache_unreachable(exception, f"{name} refused with a 503 (fail closed)")
         return render(request, "account/service_unavailable.html", status=503)
+
+
+PASSWORD_CHANGE_REQUIRED = "PASSWORD_CHANGE_REQUIRED"  # noqa: S105 - an error code
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account given a one-time password (`User.must_change_password`) sees nothing
+    else until its owner chose a new one: every page redirects to that page, JSON answers
+    (the API, a page's poll) are a coded 403. Exempt: the page itself, signing out, the
+    language switch, static files and /healthz. After AuthenticationMiddleware."""
+
+    EXEMPT_URL_NAMES = ("account_choose_password", "account_logout", "set_language", "healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._exempt: frozenset[str] | None = None
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
+            return self.get_response(request)
+        if self._exempt is None:
+            self._exempt = frozenset(reverse(name) for name in self.EXEMPT_URL_NAMES)
+        path = request.path_info
+        if path in self._exempt or path.startswith(settings.STATIC_URL):
+            return self.get_response(request)
+        if path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+            return error_response(
+                PASSWORD_CHANGE_REQUIRED,
+                _("Choose a new password before going on: %(url)s")
+                % {"url": reverse("account_choose_password")},
+                meta={"url": reverse("account_choose_password")},
+                status=403,
+            )
+        return redirect("account_choose_password")

@@ -74,6 +74,10 @@ class User(AbstractUser):
     gar_id = models.CharField(
         _("ENT identifier (GAR)"), max_length=255, unique=True, null=True, blank=True
     )
+    # Set when the school gave the account a one-time password (students.services.
+    # student_accounts): until the person chooses their own, every page sends them to
+    # the "choose your new password" page (accounts.middleware.PasswordChangeRequired...).
+    must_change_password = models.BooleanField(_("must choose a new password"), default=False)
     language = models.CharField(
         _("preferred language"),
         max_length=8,

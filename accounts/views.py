@@ -2,7 +2,9 @@
 the back office sign-in and the "too many requests" page."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -29,7 +31,7 @@ from organizations.tokens import (
 
 from .forms import ProfileForm
 from .language import SUPPORTED, activate_for_request, set_language_cookie
-from .services import user_set_language, user_update_profile
+from .services import user_choose_new_password, user_set_language, user_update_profile
 
 
 @login_required
@@ -53,6 +55,27 @@ def profile(request):
     else:
         form = ProfileForm.for_user(request.user)
     return render(request, "account/profile.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_password(request):
+    """Where an account given a one-time password chooses its own (the middleware sends
+    it here from every page). No current password asked: the person has just signed in
+    with the one-time one. Without the obligation, the account page's usual change."""
+    if not request.user.must_change_password:
+        return redirect("account_change_password")
+    form = SetPasswordForm(request.user, request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        user = user_choose_new_password(
+            user=request.user, password=form.cleaned_data["new_password1"]
+        )
+        # The password's hash changed: keep this session signed in.
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your new password is saved: use it from now on."))
+        return redirect("home")
+    return render(request, "account/choose_password.html", {"form": form})
 
 
 @never_cache

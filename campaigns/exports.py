@@ -1,20 +1,15 @@
-"""The campaign's results as CSV, for a spreadsheet: `;` between cells (what French
-spreadsheet software expects), UTF-8 with a byte-order mark (so that Excel reads the
-accents), every cell quoted, dates DD/MM/YYYY in Paris time.
+"""The campaign's results as CSV, for a spreadsheet, through the project's one writer
+(`pixorga.spreadsheet`): `;` between cells, UTF-8 with a byte-order mark, every cell
+quoted, formulas neutralised; dates DD/MM/YYYY in Paris time.
 
 The school's name, the campaign's name and its code are on every line, so that the
 exports of several classes still say where each line comes from once pasted together.
-A cell that a spreadsheet would take for a formula (starting with =, +, -, @, a tab or
-a carriage return: names and external ids are typed by people) gets a leading
-apostrophe, which spreadsheets show as text and do not evaluate.
-
 Rows are produced one at a time from a database cursor: the response streams, and a
 campaign of 2,000 students never sits whole in memory.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import re
 from collections.abc import Iterator
@@ -23,21 +18,26 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import pgettext
 
+from pixorga.spreadsheet import BOM, DELIMITER, FORMULA_STARTS, csv_lines, neutralise
 from students.selectors import learner_divisions
 
 from .models import Campaign, Participation
 from .selectors import participation_list
 
-BOM = "\ufeff"
-DELIMITER = ";"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = [
+    "BOM",
+    "DELIMITER",
+    "FORMULA_STARTS",
+    "export_file_name",
+    "export_header",
+    "export_lines",
+    "export_rows",
+    "neutralise",
+    "paris_date",
+]
+
 PARIS = ZoneInfo("Europe/Paris")
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^\w-]+")
-
-
-def neutralise(value: str) -> str:
-    """The cell as a spreadsheet will show it, never run it."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def paris_date(value: datetime.datetime | None) -> str:
@@ -90,19 +90,9 @@ def export_rows(campaign: Campaign) -> Iterator[list[str]]:
         yield row
 
 
-class _Line:
-    """A file-like object whose `write` hands back the line csv.writer formatted."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_lines(campaign: Campaign) -> Iterator[str]:
     """The CSV file, line by line: the byte-order mark and the header first."""
-    writer = csv.writer(_Line(), delimiter=DELIMITER, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    yield BOM + writer.writerow([neutralise(cell) for cell in export_header(campaign)])
-    for row in export_rows(campaign):
-        yield writer.writerow([neutralise(cell) for cell in row])
+    return csv_lines(export_header(campaign), export_rows(campaign))
 
 
 def export_file_name(campaign: Campaign, now: datetime.datetime | None = None) -> str:

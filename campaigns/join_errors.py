@@ -12,10 +12,9 @@ account seems to be another student's). The other account's sign-in is shown mas
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import mask_email, mask_identifier
 from accounts.models import User
 from pixorga.errors import AppError
 
@@ -186,23 +185,3 @@ class LinkedInThisSchoolError(AlreadyLinkedError):
             "ENT to continue. If it is not yours, tell your teacher: the link can be undone."
         ),
     }
-
-
-# --- Masking ----------------------------------------------------------------------------------
-_TRAILING_DIGITS = re.compile(r"^(.*?)([0-9][0-9-]*)$")
-
-
-def mask_email(email: str) -> str:
-    """jean.dupont@exemple.fr → j***@e***.fr: enough to recognise one's own address."""
-    local, _at, domain = email.partition("@")
-    host, _dot, suffix = domain.rpartition(".")
-    return f"{local[:1]}***@{host[:1]}***.{suffix}" if host else f"{local[:1]}***@***"
-
-
-def mask_identifier(identifier: str) -> str:
-    """jean.dupont0512 → j***.d***0512: the initials and the day and month of birth, which
-    the student recognises and a stranger cannot use."""
-    found = _TRAILING_DIGITS.match(identifier)
-    head, digits = (found.group(1), found.group(2)) if found else (identifier, "")
-    parts = head.split(".")
-    return ".".join(f"{part[:1]}***" for part in parts) + digits

@@ -213,6 +213,14 @@ class AuditLog(models.Model):
             _("Student added from their account"),
         )
         # --- end of students joining ---
+        # --- Students' accounts helped by their school (students.services.student_accounts),
+        # on behalf of ADMIN ---
+        LEARNER_PASSWORDS_GENERATED = (
+            "learner.passwords_generated",
+            _("Identifiers and one-time passwords generated for students"),
+        )
+        LEARNER_DISSOCIATED = "learner.dissociated", _("Student's account unlinked")
+        # --- end of students' accounts ---
         # --- API tokens (organizations.tokens) ---
         API_TOKEN_CREATED = "api_token.created", _("API token created")
         API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")

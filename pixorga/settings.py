@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "pixorga.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # An account given a one-time password by its school chooses its own before anything.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     # Redis down: sign-in and sign-up fail open, other pages that need it answer 503.
     "accounts.middleware.CacheOutageMiddleware",
 ]

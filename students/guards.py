@@ -14,6 +14,7 @@ from organizations.models import Membership, Organization
 from pixorga.errors import AppError
 
 from .models import Import, Learner
+from .selectors import learner_sign_in
 
 IMPORT_NOT_ALLOWED = "IMPORT_NOT_ALLOWED"
 
@@ -52,12 +53,36 @@ def import_get_for_admin(*, user: User, import_id: int) -> tuple[Import, Members
 
 def learner_get_for_member(*, user: User, learner_id: int) -> tuple[Learner, Membership]:
     """A student (active or disabled: their history stays), for an active member of their
-    organisation. Two queries: the learner with their account, then the membership."""
-    learner = Learner.objects.select_related("user").filter(pk=learner_id).first()
+    organisation. Two queries: the learner with their account (and how it signs in, the
+    annotation `sign_in`), then the membership."""
+    learner = (
+        Learner.objects.select_related("user")
+        .annotate(sign_in=learner_sign_in())
+        .filter(pk=learner_id)
+        .first()
+    )
     if learner is None:
         raise Http404
     membership = membership_get_for_role(
         user=user, organization_id=learner.organization_id, role=Membership.Role.MEMBER
+    )
+    learner.organization = membership.organization
+    return learner, membership
+
+
+def learner_get_for_admin(*, user: User, learner_id: int) -> tuple[Learner, Membership]:
+    """A student, for an administrator of their organisation (one-time passwords,
+    undoing a link): as `learner_get_for_member`, then the role (403 for a member)."""
+    learner = (
+        Learner.objects.select_related("user")
+        .annotate(sign_in=learner_sign_in())
+        .filter(pk=learner_id)
+        .first()
+    )
+    if learner is None:
+        raise Http404
+    membership = membership_get_for_role(
+        user=user, organization_id=learner.organization_id, role=Membership.Role.ADMIN
     )
     learner.organization = membership.organization
     return learner, membership

@@ -8,6 +8,7 @@ fills `Learner.search_name` (at import) and normalises the query (on the list pa
 a plain `LIKE` on the column is accent- and case-insensitive on every database.
 """
 
+import datetime
 import re
 import unicodedata
 from functools import lru_cache
@@ -100,3 +101,11 @@ def identifier_part(text: str, *, max_length: int = 40) -> str:
     """One part of a generated identifier (`prenom.nom`): the name as matching compares
     it, digits left out (they would run into the day and month that follow)."""
     return "".join(c for c in normalize_match_name(text) if c.isalpha())[:max_length]
+
+
+def student_identifier_base(*, first_name: str, last_name: str, birthdate: datetime.date) -> str:
+    """`prenom.nom` and the day and month of birth: « Léa-Marie N'Diaye », 5 December →
+    leamarie.ndiaye0512 (accents, spaces, hyphens and apostrophes out, lower case)."""
+    first = identifier_part(first_name) or "eleve"
+    last = identifier_part(last_name) or "pix"
+    return f"{first}.{last}{birthdate:%d%m}"

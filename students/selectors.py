@@ -2,8 +2,9 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Value, When
 
 from organizations.models import Organization
 
@@ -12,9 +13,29 @@ from .normalize import normalize_search
 from .ordering import classes_in_order
 
 SORTS = ("name", "class")
-# How a student's linked account signs in (the API's filter): no account linked yet, an
-# account with an e-mail address, an account with an identifier only.
-SIGN_IN_METHODS = ("none", "email", "identifier")
+# How a student's linked account signs in (the page's column and filter, the API's field
+# and filter): no account linked yet, an account with an identifier only, an account with
+# an e-mail address, an account of the ENT (digital workspace, through the GAR).
+SIGN_IN_METHODS = ("none", "identifier", "email", "ent")
+
+
+def learner_sign_in() -> Case:
+    """How the learner's account signs in, as one SQL expression (annotated `sign_in`,
+    one of SIGN_IN_METHODS): the one place that says it, for the list, its filter, the
+    learner's page (`guards.learner_get_for_member`) and the API. The ENT first (a student
+    who has it uses it), then the e-mail address, else the identifier.
+
+    The ENT is told by `User.gar_id` for now: when the GAR's sign-ins move to a model of
+    their own, only this expression changes."""
+    return Case(
+        When(user__isnull=True, then=Value("none")),
+        When(user__gar_id__isnull=False, then=Value("ent")),
+        When(user__email__isnull=False, then=Value("email")),
+        default=Value("identifier"),
+        output_field=CharField(),
+    )
+
+
 # The unique order of each sort, which the API's cursor pagination follows.
 SORT_KEYS = {
     "name": ("sort_name", "id"),
@@ -29,32 +50,33 @@ def learner_list(
     divisions: Iterable[str] = (),
     sort: str = "name",
     division_order: Sequence[str] | None = None,
-    sign_in: str = "",
+    sign_in: str | Iterable[str] = "",
 ) -> QuerySet[Learner]:
     """Active learners of the organisation, with their account.
 
     `search` matches every word of the query against names and INE, ignoring case and
     accents (both sides normalised the same way); `divisions` keeps those classes;
-    `sign_in` (one of SIGN_IN_METHODS) keeps students by their linked account.
+    `sign_in` (one of SIGN_IN_METHODS, or several) keeps students by how their linked
+    account signs in; every learner has that as the annotation `sign_in`.
     `sort` is "name" (the last name shown, then the first name, in French order) or
     "class" (classes in a school's order, `learner_divisions`, which the caller may pass
     as `division_order` when it has it already; then by name); either way ordered by the
     unique key SORT_KEYS[sort] (the class's rank is the annotation `class_rank`).
     """
-    learners = Learner.objects.filter(organization=organization, disabled=False).select_related(
-        "user"
+    learners = (
+        Learner.objects.filter(organization=organization, disabled=False)
+        .select_related("user")
+        .annotate(sign_in=learner_sign_in())
     )
     for word in normalize_search(search).split():
         learners = learners.filter(search_name__contains=word)
     divisions = [division for division in divisions if division]
     if divisions:
         learners = learners.filter(division__in=divisions)
-    if sign_in == "none":
-        learners = learners.filter(user__isnull=True)
-    elif sign_in == "email":
-        learners = learners.filter(user__isnull=False, user__email__isnull=False)
-    elif sign_in == "identifier":
-        learners = learners.filter(user__isnull=False, user__email__isnull=True)
+    methods = [sign_in] if isinstance(sign_in, str) else list(sign_in)
+    methods = [method for method in methods if method in SIGN_IN_METHODS]
+    if methods:
+        learners = learners.filter(sign_in__in=methods)
     if sort != "class":
         return learners.order_by(*SORT_KEYS["name"])
     if division_order is None:
@@ -125,3 +147,85 @@ def import_list(*, organization: Organization, limit: int = 50) -> QuerySet[Impo
 
 def import_latest(*, organization: Organization) -> Import | None:
     return Import.objects.filter(organization=organization).order_by("-created_at", "-id").first()
+
+
+# --- Identifiers and one-time passwords (students.services.student_accounts) ------------
+
+
+class PasswordRefusal:
+    """Why a student gets no one-time password. The school may give one only to an
+    account that is the school's to help: one that signs in by identifier alone and
+    belongs to this school's pupil only."""
+
+    DISABLED = "disabled"  # no longer in the school's list
+    EMAIL = "email"  # the account has an e-mail address: its owner resets it themselves
+    ENT = "ent"  # the account signs in through the ENT: no password of ours
+    OTHER_SCHOOL = "other_school"  # linked to a learner of another school too
+    TEAM_MEMBER = "team_member"  # a member of a school's team, not a pupil's account
+    INCOMPLETE = "incomplete"  # no birth date to make an identifier from
+
+
+class PasswordAction:
+    CREATE = "create"  # no account yet: one with a generated identifier, linked
+    RESET = "reset"  # an identifier account: its password replaced
+
+
+@dataclass(frozen=True)
+class PasswordPlanRow:
+    learner: Learner
+    action: str | None  # a PasswordAction, None when refused
+    reason: str = ""  # a PasswordRefusal when refused
+
+
+def learner_password_plan(
+    *, organization: Organization, learners: Sequence[Learner]
+) -> list[PasswordPlanRow]:
+    """For each learner (annotated `sign_in`, with their account), what a generation of
+    one-time passwords would do: create an identifier account, reset its password, or
+    nothing and why. Two queries whatever the number of learners (the accounts' other
+    schools, their memberships). The confirmation page shows it; the service computes it
+    again under the learners' row locks."""
+    from organizations.models import Membership
+
+    user_ids = {learner.user_id for learner in learners if learner.user_id}
+    elsewhere = set()
+    members = set()
+    if user_ids:
+        elsewhere = set(
+            Learner.objects.filter(user_id__in=user_ids)
+            .exclude(organization=organization)
+            .values_list("user_id", flat=True)
+        )
+        members = set(
+            Membership.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True)
+        )
+    rows = []
+    for learner in learners:
+        if learner.disabled:
+            rows.append(PasswordPlanRow(learner, None, PasswordRefusal.DISABLED))
+        elif learner.user_id is None:
+            if learner.birthdate is None:
+                rows.append(PasswordPlanRow(learner, None, PasswordRefusal.INCOMPLETE))
+            else:
+                rows.append(PasswordPlanRow(learner, PasswordAction.CREATE))
+        elif learner.sign_in == "ent":
+            rows.append(PasswordPlanRow(learner, None, PasswordRefusal.ENT))
+        elif learner.sign_in == "email":
+            rows.append(PasswordPlanRow(learner, None, PasswordRefusal.EMAIL))
+        elif learner.user_id in members:
+            rows.append(PasswordPlanRow(learner, None, PasswordRefusal.TEAM_MEMBER))
+        elif learner.user_id in elsewhere:
+            rows.append(PasswordPlanRow(learner, None, PasswordRefusal.OTHER_SCHOOL))
+        else:
+            rows.append(PasswordPlanRow(learner, PasswordAction.RESET))
+    return rows
+
+
+def learner_list_for_passwords(*, organization: Organization, division: str) -> QuerySet[Learner]:
+    """The active students of one class, by name, with their account and `sign_in`."""
+    return (
+        Learner.objects.filter(organization=organization, disabled=False, division=division)
+        .select_related("user")
+        .annotate(sign_in=learner_sign_in())
+        .order_by(*SORT_KEYS["name"])
+    )

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.masking import mask_email
 from organizations.permissions import org_view
 
 from . import services
-from .forms import ImportUploadForm, LearnerFilterForm
+from .forms import SIGN_IN_LABELS, SIGN_IN_PARAMETERS, ImportUploadForm, LearnerFilterForm
 from .guards import import_get_for_admin, learner_get_for_member, organization_check_can_import
 from .models import Import, Learner
 from .selectors import (
@@ -49,12 +50,15 @@ def learner_list_view(request: HttpRequest) -> HttpResponse:
         divisions=filters["divisions"],
         sort=filters["sort"],
         division_order=divisions,
+        sign_in=filters["sign_in"],
     )
     page = Paginator(learners, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
+    is_admin = request.membership.is_admin
     for learner in page.object_list:
         learner.matched_first_names = learner_matched_first_names(
             learner=learner, search=filters["search"]
         )
+        sign_in_shown(learner, is_admin=is_admin)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -69,7 +73,19 @@ def learner_list_view(request: HttpRequest) -> HttpResponse:
             "unknown_divisions": [value[:64] for value in filters["unknown_divisions"][:5]],
             "search": filters["search"],
             "sort": filters["sort"],
-            "is_filtered": bool(filters["search"] or filters["divisions"]),
+            "sign_in_choices": [
+                (value, SIGN_IN_LABELS[method]) for value, method in SIGN_IN_PARAMETERS.items()
+            ],
+            "selected_sign_ins": [
+                value
+                for value, method in SIGN_IN_PARAMETERS.items()
+                if method in filters["sign_in"]
+            ],
+            # One class chosen: its students can get identifiers and one-time passwords.
+            "password_division": filters["divisions"][0]
+            if is_admin and len(filters["divisions"]) == 1
+            else "",
+            "is_filtered": bool(filters["search"] or filters["divisions"] or filters["sign_in"]),
             "query_string": query.urlencode(),
             # Clearing the filters keeps the sort the person chose.
             "clear_url": reverse("students:list")
@@ -77,6 +93,28 @@ def learner_list_view(request: HttpRequest) -> HttpResponse:
             "can_import": request.membership.is_admin and organization.can_import_from_siecle,
         },
     )
+
+
+def sign_in_shown(learner: Learner, *, is_admin: bool) -> Learner:
+    """How the student signs in, for the pages (`learner.sign_in`, annotated by the
+    selector or the guarded lookup): `sign_in_label`, and `sign_in_login`, the identifier
+    or the e-mail address.
+
+    The identifier is shown whole to every member: it is printed on the class sheets,
+    and a teacher reads it out to a pupil who forgot it. The e-mail address is personal
+    data of a minor that a teacher does not need: members see it masked (j***@e***.fr,
+    enough to recognise it), administrators whole, since they are the ones who undo a
+    wrong link and must tell the account apart."""
+    method = getattr(learner, "sign_in", "none")
+    learner.sign_in_label = SIGN_IN_LABELS.get(method, "")
+    user = learner.user
+    if method == "email":
+        learner.sign_in_login = user.email if is_admin else mask_email(user.email)
+    elif method == "identifier":
+        learner.sign_in_login = user.username
+    else:
+        learner.sign_in_login = ""
+    return learner
 
 
 def _page_number(value: str | None) -> int:
@@ -222,8 +260,14 @@ def learner_detail(request: HttpRequest, learner: Learner) -> HttpResponse:
     `students` never loads `campaigns` (which is built on it)."""
     from campaigns.selectors import participation_list_for_learner
 
+    is_admin = request.membership.is_admin
+    sign_in_shown(learner, is_admin=is_admin)
     return render(
         request,
         "students/learner_detail.html",
-        {"learner": learner, "participations": participation_list_for_learner(learner=learner)},
+        {
+            "learner": learner,
+            "participations": participation_list_for_learner(learner=learner),
+            "is_admin": is_admin,
+        },
     )

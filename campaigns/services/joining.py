@@ -14,8 +14,6 @@ Joining and sending results are not recorded (see `participations`).
 
 from __future__ import annotations
 
-import datetime
-
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
@@ -23,7 +21,10 @@ from accounts.services import user_create_with_identifier
 from organizations.audit import Action, OnBehalfOf, audit_record
 from organizations.models import Organization
 from students.models import Learner
-from students.normalize import identifier_part, learner_search_name, learner_sort_name
+
+# The generated identifier's rule is the students' app's (the school also generates
+# identifiers, `students.services.student_accounts`); re-exported here for the sign-up.
+from students.normalize import learner_search_name, learner_sort_name, student_identifier_base
 
 from ..errors import LearnerDisabledError
 from ..join_errors import AccountLinkedToAnotherLearnerError, NoMatchError, StudentJoinError
@@ -163,14 +164,6 @@ def learner_get_or_create_for_account(*, user: User, organization: Organization)
         details={"learner_id": learner.pk},
     )
     return learner
-
-
-def student_identifier_base(*, first_name: str, last_name: str, birthdate: datetime.date) -> str:
-    """`prenom.nom` and the day and month of birth: « Léa-Marie N'Diaye », 5 December →
-    leamarie.ndiaye0512 (accents, spaces, hyphens and apostrophes out, lower case)."""
-    first = identifier_part(first_name) or "eleve"
-    last = identifier_part(last_name) or "pix"
-    return f"{first}.{last}{birthdate:%d%m}"
 
 
 @transaction.atomic

@@ -65,7 +65,14 @@ def participation_start(
         campaign=current, learner=learner, is_improved=False, deleted_at__isnull=True
     ).first()
     if previous is not None and previous.status == Status.STARTED:
-        return previous
+        if previous.user_id == user.pk:
+            return previous
+        # Started by the account the school unlinked since (a wrong link, undone by
+        # `students.services.learner_dissociate`): that attempt is the other person's.
+        # It is kept, deleted, and the student starts afresh with their own account.
+        previous.deleted_at = timezone.now()
+        previous.save(update_fields=["deleted_at"])
+        previous = None
     if previous is None and current.target_division and learner.division != current.target_division:
         raise CampaignOtherClassError(meta={"division": current.target_division})
     if previous is not None:

@@ -41,8 +41,9 @@ class LearnerQuerySerializer(PageQuerySerializer):
     sign_in = serializers.ChoiceField(
         choices=SIGN_IN_METHODS,
         required=False,
-        help_text="`none`: no account linked yet; `email`: an account with an e-mail "
-        "address; `identifier`: an account with an identifier only.",
+        help_text="`none`: no account linked yet; `identifier`: an account with an "
+        "identifier only; `email`: an account with an e-mail address; `ent`: an account "
+        "that signs in through the ENT (the school's digital workspace).",
     )
     sort = serializers.ChoiceField(
         choices=list(SORT_KEYS),
@@ -54,7 +55,7 @@ class LearnerQuerySerializer(PageQuerySerializer):
 
 
 class AccountSerializer(serializers.Serializer):
-    sign_in = serializers.ChoiceField(choices=["email", "identifier"])
+    sign_in = serializers.ChoiceField(choices=[m for m in SIGN_IN_METHODS if m != "none"])
     identifier = serializers.CharField(allow_null=True, source="username")
 
 
@@ -62,7 +63,8 @@ def _account(learner: Learner) -> dict | None:
     user = learner.user
     if user is None:
         return None
-    return {"sign_in": "email" if user.email else "identifier", "username": user.username}
+    # `sign_in` is annotated by the selector and the guarded lookup (learner_sign_in).
+    return {"sign_in": learner.sign_in, "username": user.username}
 
 
 class LearnerSerializer(serializers.Serializer):

@@ -4,7 +4,8 @@ The import's steps are in `imports` (the check in `validation`), its state machi
 one way its status changes) in `states`, the preview in `preview`, the set-based writes
 in `apply`, the validated rows file in `rows`, the periodic clean-up in `maintenance`,
 the error codes, their sentences and the page's report in `errors`, the complete list
-of errors as a file in `error_file`.
+of errors as a file in `error_file`. Helping students' accounts (one-time passwords,
+undoing a wrong link) is in `student_accounts`.
 """
 
 from .apply import learners_write, learners_write_portable
@@ -48,6 +49,14 @@ from .maintenance import (
 )
 from .preview import import_mass_deactivation, import_preview
 from .states import ImportTransitionError, import_create, import_state_diagram, import_transition
+from .student_accounts import (
+    GeneratedPasswords,
+    IssuedPassword,
+    LearnerNotLinkedError,
+    NoPasswordToGenerateError,
+    learner_dissociate,
+    learner_passwords_generate,
+)
 from .validation import ValidationRunning, import_validate, web_reader_limits
 
 __all__ = [
@@ -61,6 +70,7 @@ __all__ = [
     "MASS_DEACTIVATION_NOT_ACKNOWLEDGED",
     "ORGANIZATION_ARCHIVED",
     "VALIDATION_FAILED",
+    "GeneratedPasswords",
     "ImportActionError",
     "ImportNotAllowedError",
     "ImportNotCancellableError",
@@ -68,7 +78,10 @@ __all__ = [
     "ImportOutdatedError",
     "ImportReplacedError",
     "ImportTransitionError",
+    "IssuedPassword",
+    "LearnerNotLinkedError",
     "MassDeactivationNotAcknowledgedError",
+    "NoPasswordToGenerateError",
     "ValidationRunning",
     "error_file_open",
     "error_message",
@@ -91,6 +104,8 @@ __all__ = [
     "imports_expire_details",
     "imports_reap_stuck",
     "imports_resend_queued",
+    "learner_dissociate",
+    "learner_passwords_generate",
     "learners_write",
     "learners_write_portable",
     "web_reader_limits",
