@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -36,16 +37,23 @@ SignIn = User.SignInMethod
 EXAMPLE_LOGIN = {SignIn.EMAIL: "j***@e***.fr", SignIn.IDENTIFIER: "j***.d***0512", SignIn.ENT: ""}
 EXAMPLE_DIVISION = "4E2"
 
+# The buttons of the student's page (templates/students/learner_detail.html) that the
+# kit's advice names, as `%(name)s`: the page's own messages.
+BUTTONS = {
+    "unlink": gettext_noop("Unlink the account"),
+    "password": gettext_noop("One-time password"),
+}
+
 _OTHER_SCHOOL_TODO = _(
     "The student signs in with that account: it is then linked to your list by itself. If "
     "the account is not theirs, the link was made in the other school: its administrators "
-    "can undo it from the student's page in their Students tab; otherwise contact Pix "
-    "support."
+    "can click “%(unlink)s” on the student's page of their Students tab; otherwise contact "
+    "Pix support."
 )
 _THIS_SCHOOL_TODO = _(
     "The student signs in with that account. If it is not theirs (a classmate signed up in "
-    "their name, for instance), an administrator undoes the wrong link from the student's "
-    "page in the Students tab: the student can then join again with their own account."
+    "their name, for instance), an administrator opens the student's page in the Students "
+    "tab and clicks “%(unlink)s”: the student can then join again with their own account."
 )
 
 
@@ -68,6 +76,11 @@ class Trouble:
     @property
     def message(self) -> str:
         return self.error.message
+
+    @property
+    def advice(self) -> str:
+        """`what_to_do`, the buttons it names in the active language."""
+        return str(self.what_to_do) % {key: gettext(label) for key, label in BUTTONS.items()}
 
 
 def _linked(error_class, method, why: Promise, what_to_do: Promise) -> Trouble:
@@ -132,10 +145,10 @@ def troubleshooting_kit() -> list[Trouble]:
             ),
             _(
                 "The student signs in with that account. If they no longer know its "
-                "password, an administrator can give them a new one from the student's page "
-                "in the Students tab. If the account is not theirs, an administrator undoes "
-                "the wrong link from that page: the student can then join again with their "
-                "own account."
+                "password, an administrator opens the student's page in the Students tab and "
+                "clicks “%(password)s”: the student signs in with it once, then chooses their "
+                "own. If the account is not theirs, “%(unlink)s” on the same page undoes the "
+                "wrong link: the student can then join again with their own account."
             ),
         ),
         _linked(
@@ -157,7 +170,7 @@ def troubleshooting_kit() -> list[Trouble]:
             _(
                 "The student signs out with the button of the page and starts again with "
                 "their own account, or creates one. If the account really is theirs and was "
-                "linked to the wrong line, an administrator undoes that link from the other "
+                "linked to the wrong line, an administrator clicks “%(unlink)s” on the other "
                 "student's page in the Students tab."
             ),
         ),

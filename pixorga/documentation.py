@@ -64,6 +64,14 @@ LABELS = {
     "identifier": gettext_noop("Your account's identifier"),
     "login_field": gettext_noop("E-mail address or identifier"),
     "send_results": gettext_noop("Send my results"),
+    # The students' accounts, from the school's side.
+    "password": gettext_noop("One-time password"),
+    "identifier_and_password": gettext_noop("Identifier and one-time password"),
+    "generate": gettext_noop("Generate the passwords"),
+    "print_cards": gettext_noop("Print the cards"),
+    "download_csv": gettext_noop("Download the CSV file"),
+    "choose_password": gettext_noop("Choose your new password"),
+    "unlink": gettext_noop("Unlink the account"),
 }
 
 

@@ -51,7 +51,7 @@ def four_ways(organization):
 def test_the_column_says_how_each_student_signs_in(client, admin_user, four_ways):
     client.force_login(admin_user)
     response = client.get("/eleves/")
-    assert "<th scope=\"col\">Connexion</th>" in response.content.decode()
+    assert '<th scope="col">Connexion</th>' in response.content.decode()
     assert row_of(response, "AUCUN").endswith("Pas encore de compte")
     assert row_of(response, "IDENT").endswith("Identifiant ian.ident")
     assert row_of(response, "COURRIEL").endswith("Adresse e-mail cleo.courriel@famille.example")
