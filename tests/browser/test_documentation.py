@@ -32,7 +32,7 @@ def test_a_teacher_finds_what_to_do_for_a_students_code(page: Page, member_user)
         "R32 — Un autre compte vous est déjà associé"
     )
     expect(entry).to_contain_text("avec l'identifiant j***.d***0512")
-    expect(entry).to_contain_text("un administrateur peut lui en donner un nouveau")
+    expect(entry).to_contain_text("clique sur « Mot de passe à usage unique »")
 
     # On a phone: the side menu folds under its button, and opens on a tap.
     page.set_viewport_size({"width": 320, "height": 700})
