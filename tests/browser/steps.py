@@ -123,3 +123,25 @@ def choose_password_and_create_the_account(page: Page, password: str) -> None:
     page.get_by_label("Tapez à nouveau le même mot de passe").fill(password)
     page.get_by_role("button", name="Associer et créer mon compte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre compte est prêt")
+
+
+def create_one_campaign_per_class(page: Page, *, name: str, title: str) -> None:
+    """Campagnes, then "Créer une campagne par classe": every class ticked, a name and a
+    title, created."""
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Campagnes"
+    ).click()
+    page.locator("main").get_by_role("link", name="Créer une campagne par classe").first.click()
+    page.get_by_label("Nom de la campagne").fill(name)
+    page.get_by_label("Titre affiché aux élèves").fill(title)
+    page.get_by_role("button", name="Créer les campagnes").click()
+    expect(page.get_by_text(re.compile(r"\d+ campagnes créées, une par classe"))).to_be_visible()
+
+
+def generate_a_one_time_password(page: Page) -> str:
+    """On a student's page (administrator): "Mot de passe à usage unique", the
+    confirmation, and the password shown once on the student's card."""
+    page.get_by_role("link", name="Mot de passe à usage unique").click()
+    page.get_by_role("button", name="Générer les mots de passe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mots de passe à usage unique")
+    return page.locator("#passwords-cards [data-password]").inner_text().strip()
