@@ -185,6 +185,7 @@ def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
     # on nothing: these must be found, with the guard they carry.
     assert guards["eleves/"] == "current:MEMBER"
     assert guards["eleves/import/"] == "current:ADMIN"
+    assert guards["eleves/mots-de-passe/"] == "current:ADMIN"
     assert guards["eleves/import/<int:import_id>/etat.json"] == "import_get_for_admin"
     assert guards["equipe/"] == "current:MEMBER"
     assert guards["equipe/inviter/"] == "current:ADMIN"
@@ -210,6 +211,9 @@ def test_the_walker_sees_the_organisation_space_routes_and_their_guards():
         == "participation_get_for_manager"
     )
     assert guards["eleves/<int:learner_id>/"] == "learner_get_for_member"
+    # Helping students' accounts: administrators, through the student's guarded lookup.
+    assert guards["eleves/<int:learner_id>/mot-de-passe/"] == "learner_get_for_admin"
+    assert guards["eleves/<int:learner_id>/dissocier/"] == "learner_get_for_admin"
 
 
 def test_an_unguarded_view_would_be_reported(settings):
