@@ -145,3 +145,12 @@ def generate_a_one_time_password(page: Page) -> str:
     page.get_by_role("button", name="Générer les mots de passe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mots de passe à usage unique")
     return page.locator("#passwords-cards [data-password]").inner_text().strip()
+
+
+def choose_a_new_password(page: Page, password: str) -> None:
+    """Signed in with a one-time password: the page that asks for one's own (every other
+    page leads back to it), filled and saved."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choisis ton nouveau mot de passe")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(password)
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(password)
+    page.get_by_role("button", name="Enregistrer mon nouveau mot de passe").click()

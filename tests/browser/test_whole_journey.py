@@ -13,6 +13,7 @@ One test on purpose: each step starts from what the previous ones left, as in a 
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -24,6 +25,7 @@ from students.normalize import normalize_match_name
 from students.siecle_generator import write_siecle_zip
 from tests.browser.steps import (
     back_office_sign_in,
+    choose_a_new_password,
     choose_password_and_create_the_account,
     create_one_campaign_per_class,
     fill_identity,
@@ -166,12 +168,9 @@ def test_a_school_from_its_invitation_to_a_students_one_time_password(
     # … with which the student signs in, and must first choose their own password.
     page.context.clear_cookies()
     sign_in(page, identifier, one_time_password)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Choisis ton nouveau mot de passe")
+    expect(page).to_have_url(re.compile(r"/compte/nouveau-mot-de-passe/$"))
     page.goto("/mes-parcours/")  # nothing else until then
-    expect(page.get_by_role("heading", level=1)).to_have_text("Choisis ton nouveau mot de passe")
-    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_STUDENT_PASSWORD)
-    page.get_by_label("Confirmation du nouveau mot de passe").fill(NEW_STUDENT_PASSWORD)
-    page.get_by_role("button", name="Enregistrer mon nouveau mot de passe").click()
+    choose_a_new_password(page, NEW_STUDENT_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes campagnes")
     expect(page.locator("#my-campaigns")).to_contain_text("Résultats envoyés")
 
