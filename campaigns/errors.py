@@ -15,6 +15,10 @@ class CampaignError(AppError):
     status = 400
     # The form field the refusal is about, if any.
     field: str | None = None
+    # Shown with its code on a student's refusal page (see `join_errors.StudentJoinError`).
+    # CampaignClosedError and CampaignDeletedError reach students as their page twins of
+    # join_errors, with the same codes.
+    shown_to_students = False
 
 
 class CampaignOwnerNotMemberError(CampaignError):
@@ -103,6 +107,7 @@ class CampaignOtherClassError(CampaignError):
     """The campaign is for one class and the student is in another. meta: `division`."""
 
     code = "CAMPAIGN_OTHER_CLASS"
+    shown_to_students = True
     default_message = _(
         "This campaign is for the class %(division)s. Ask your teacher for your class's code."
     )
@@ -140,6 +145,7 @@ class LearnerDisabledError(CampaignError):
     last import)."""
 
     code = "LEARNER_DISABLED"
+    shown_to_students = True
     default_message = _(
         "Your school's list no longer counts you among its students (you may have changed "
         "school). Ask your teacher: they will check the list."

@@ -26,6 +26,9 @@ class StudentJoinError(AppError):
 
     status = 403
     title = _("You cannot continue")
+    # Shown to students with its code, so explained by the documentation's troubleshooting
+    # kit (campaigns/troubleshooting.py; a test keeps the two equal).
+    shown_to_students = True
     # Whether the page offers to sign in with the account named in `meta["login"]`.
     offers_sign_in = False
     # Whether the page offers to sign out and start again.

@@ -28,6 +28,5 @@ urlpatterns = [
         team_views.invitation_cancel,
         name="invitation_cancel",
     ),
-    path("documentation/", views.documentation, name="documentation"),
     path("cgu/", views.cgu, name="cgu"),
 ]

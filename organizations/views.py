@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .current import switch_organization
 from .errors import CguVersionOutdatedError
-from .permissions import org_view
 from .selectors import cgu_acceptance_latest, cgu_version_current, cgu_version_get
 from .services import cgu_accept
 
@@ -34,12 +33,6 @@ def switch(request):
         organization_id = -1
     switch_organization(request, organization_id)  # 403 unless an active member
     return redirect(_safe_next(request, request.POST.get("next")))
-
-
-@org_view()
-def documentation(request):
-    """The help for school staff: the journey from the invitation to the campaigns."""
-    return render(request, "pages/documentation.html")
 
 
 # --- Terms of use (CGU) ---------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
 
-from . import health, views
+from . import documentation, health, views
 
 admin.site.site_header = _("Pix Orga — back office")
 admin.site.site_title = _("Pix Orga back office")
@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("campaigns.student_urls")),
     path("api/v1/", include("pixorga.api.urls")),
     path("", include("organizations.urls")),
+    # Describes every app (the students' refusal codes included): see documentation.py.
+    path("documentation/", documentation.documentation, name="documentation"),
     path("", include("invitations.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),

@@ -44,6 +44,7 @@ class StudentNotLinkedError(StudentJoinError):
     the student to the reconciliation form (never shown as such)."""
 
     code = "STUDENT_NOT_LINKED"
+    shown_to_students = False
 
 
 def _locked_learner(*, organization_id: int, learner_id: int) -> Learner:

@@ -14,6 +14,12 @@ from invitations.models import Invitation
 from invitations.services import invitation_cancel
 from organizations.models import Membership, Organization
 from organizations.services import cgu_version_publish, organization_archive
+from tests.browser.steps import (
+    back_office_sign_in,
+    fill_sign_up_form,
+    staff_creates_a_school,
+    staff_sends_the_administrator_invitation,
+)
 from tests.browser.test_accounts_and_layout import serious_violations
 from tests.factories import PASSWORD, current_cgu, make_organization, make_staff, make_uai
 from tests.invitations.helpers import accept_path, link_in, send
@@ -35,24 +41,14 @@ def test_staff_invites_a_new_school_whose_head_signs_up_and_lands_in_its_space(p
     violations = []
 
     # Staff creates the school in the back office…
-    page.goto("/backoffice/")
-    sign_in(page, staff.email)
-    page.goto("/backoffice/organizations/organization/add/")
-    page.locator("#id_name").fill("Collège Aimé Césaire")
-    page.locator("#id_type").select_option("SCO")
-    page.locator("#id_uai").fill(UAI.lower())
-    page.locator("#id_official_email").fill(f"ce.{UAI}@ac-test.fr")
-    page.locator("input[name=_save]").click()
-    expect(page.locator(".messagelist")).to_contain_text("Collège Aimé Césaire")
+    back_office_sign_in(page, staff.email)
+    staff_creates_a_school(
+        page, name="Collège Aimé Césaire", uai=UAI.lower(), official_email=f"ce.{UAI}@ac-test.fr"
+    )
     school = Organization.objects.get(uai=UAI)
 
     # … and sends its administrator invitation in one action.
-    page.locator(f"input[name=_selected_action][value='{school.pk}']").check()
-    page.locator("select[name=action]").select_option("send_administrator_invitation")
-    page.locator("button[name=index]").click()
-    expect(page.locator(".messagelist")).to_contain_text(
-        "1 invitation administrateur envoyée à l'adresse officielle."
-    )
+    staff_sends_the_administrator_invitation(page, school)
     (message,) = mail.outbox
     assert message.to == [f"ce.{UAI.lower()}@ac-test.fr"]
     link = link_in(message)
@@ -66,12 +62,9 @@ def test_staff_invites_a_new_school_whose_head_signs_up_and_lands_in_its_space(p
     violations += serious_violations(page)
     page.locator("main").get_by_role("link", name="Créer un compte").click()
 
-    page.get_by_label("Prénom").fill("Camille")
-    page.get_by_label("Nom", exact=True).fill("Martin")
-    page.get_by_label("Adresse e-mail").fill("camille.martin@ac-test.fr")
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
+    fill_sign_up_form(
+        page, first_name="Camille", last_name="Martin", email="camille.martin@ac-test.fr"
+    )
 
     # Back on the invitation, signed in: it says which account will join.
     expect(page).to_have_url(re.compile(r"/rejoindre/\?invitationId="))

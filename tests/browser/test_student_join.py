@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from campaigns.models import Participation
 from students.models import Learner
+from tests.browser.steps import fill_identity
 from tests.browser.test_campaigns import fits_320, wide_elements
 from tests.browser.test_student_list_layout import screenshot
 from tests.factories import make_campaign, make_learner
@@ -72,12 +73,8 @@ def test_a_student_without_e_mail_joins_by_code_and_signs_in_again_later(page: P
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer mon compte")
     violations += check_page(page, "identity")
-    page.get_by_label("Prénom").fill("Eloize")  # a typo, and no accents
-    page.get_by_label("Nom", exact=True).fill("Dupont")
-    page.get_by_label("Jour").fill("17")
-    page.get_by_label("Mois").fill("5")
-    page.get_by_label("Année").fill("2012")
-    page.get_by_role("button", name="Continuer").click()
+    # A typo, and no accents.
+    fill_identity(page, first_name="Eloize", last_name="Dupont", birthdate=eloise.birthdate)
 
     # The line found, named by its first and last name only, and the identifier to come.
     expect(page.get_by_role("heading", level=1)).to_have_text("Est-ce bien vous ?")
@@ -135,12 +132,7 @@ def test_a_refusal_page_shows_its_code_and_the_masked_sign_in(page: Page, organi
     link_learner(lea, make_student(username="lea.martin1705"))
     campaign = make_campaign(organization)
     page.goto(f"/parcours/{campaign.code}/inscription/")
-    page.get_by_label("Prénom").fill("Léa")
-    page.get_by_label("Nom", exact=True).fill("Martin")
-    page.get_by_label("Jour").fill(str(lea.birthdate.day))
-    page.get_by_label("Mois").fill(str(lea.birthdate.month))
-    page.get_by_label("Année").fill(str(lea.birthdate.year))
-    page.get_by_role("button", name="Continuer").click()
+    fill_identity(page, first_name="Léa", last_name="Martin", birthdate=lea.birthdate)
     expect(page.locator("#refusal")).to_contain_text("l***.m***1705")
     expect(page.get_by_test_id("refusal-code")).to_contain_text("R32")
     violations = check_page(page, "refusal")

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from invitations.models import Invitation
 from organizations.models import Membership
+from tests.browser.steps import fill_sign_up_form
 from tests.browser.test_accounts_and_layout import serious_violations
 from tests.factories import PASSWORD, make_member
 from tests.invitations.helpers import accept_path, link_in, send
@@ -64,12 +65,7 @@ def test_an_administrator_invites_two_teachers_and_follows_their_invitations(
     page.context.clear_cookies()
     page.goto(accept_path(link_in(message_to("anne.roux@ac-test.fr"))))
     page.locator("main").get_by_role("link", name="Créer un compte").click()
-    page.get_by_label("Prénom").fill("Anne")
-    page.get_by_label("Nom", exact=True).fill("Roux")
-    page.get_by_label("Adresse e-mail").fill("anne.roux@ac-test.fr")
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
+    fill_sign_up_form(page, first_name="Anne", last_name="Roux", email="anne.roux@ac-test.fr")
     page.get_by_role("button", name="Accepter").click()
     expect(page.get_by_role("status")).to_contain_text(f"Vous avez rejoint {organization.name}.")
     page.get_by_role("button", name="Accepter et continuer").click()

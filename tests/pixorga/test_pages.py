@@ -123,13 +123,3 @@ def test_organisation_pages_are_open_to_members_and_administrators(
     for user in (admin_user, member_user):
         client.force_login(user)
         assert client.get(path).status_code == 200
-
-
-def test_documentation_gives_the_siecle_export_steps(client, member_user):
-    client.force_login(member_user)
-    page = client.get("/documentation/").content.decode()
-    siecle_menu = "Base élèves établissement › Exportations › En XML › Élèves sans adresses"  # noqa: RUF001
-    assert siecle_menu in page
-    assert "ElevesSansAdresses.xml" in page
-    for anchor in ("invitation", "account", "students", "team", "campaigns", "linking"):
-        assert f'id="{anchor}"' in page

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def names(response) -> list[str]:
     body = response.content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in body else ""
-    return re.findall(r"<tr>\s*<td>(?:<bdi>)?([^<]+?)(?:</bdi>)?(?: <span|</td>)", table)
+    return re.findall(
+        r"<tr>\s*<td>(?:<a [^>]*>)?(?:<bdi>)?([^<]+?)(?:</bdi>)?(?:</a>)?(?: <span|</td>)", table
+    )
 
 
 def row_of(response, last_name: str) -> str:

@@ -16,7 +16,9 @@ def names(response) -> list[str]:
     """Last names in the table, in order."""
     body = response.content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in body else ""
-    return re.findall(r"<tr>\s*<td>(?:<bdi>)?([^<]+?)(?:</bdi>)?(?: <span|</td>)", table)
+    return re.findall(
+        r"<tr>\s*<td>(?:<a [^>]*>)?(?:<bdi>)?([^<]+?)(?:</bdi>)?(?:</a>)?(?: <span|</td>)", table
+    )
 
 
 @pytest.fixture
@@ -44,6 +46,13 @@ def test_list_shows_active_students_with_birth_date_class_and_account(signed_in,
     assert "lea.martin" in body
     assert "1 élève" in body
     assert "PARTI" not in body
+
+
+def test_each_last_name_leads_to_the_students_page(signed_in, organization):
+    learner = make_learner(organization, last_name="MARTIN")
+    body = signed_in.get("/eleves/").content.decode()
+    assert f'<a href="/eleves/{learner.pk}/"><bdi>MARTIN</bdi></a>' in body
+    assert signed_in.get(f"/eleves/{learner.pk}/").status_code == 200
 
 
 def test_preferred_last_name_is_shown_first(signed_in, organization):
