@@ -129,3 +129,47 @@ class User(AbstractUser):
         self.email = _blank_to_none(self.email)
         if self.email:
             self.email = self.__class__.objects.normalize_email(self.email)
+
+
+# --- GAR single sign-on (accounts/gar/) ------------------------------------------------------
+
+
+class SamlRequest(models.Model):
+    """An AuthnRequest sent to the GAR and not yet answered.
+
+    The answer is a cross-site POST from the GAR: the SameSite=Lax session cookie does not
+    come back with it, so the browser's session cannot say which request it answers. This
+    row does: the response's InResponseTo must name one that is unexpired and unconsumed,
+    and consuming it is a conditional UPDATE (accounts.gar.service), so an answer is taken
+    once. It also remembers the campaign being joined, which never travels in a URL.
+    """
+
+    id = models.CharField(primary_key=True, max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    # The (open) campaign whose code the person was joining, '' when none.
+    campaign_code = models.CharField(max_length=16, blank=True, default="")
+    consumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("GAR sign-in request")
+        verbose_name_plural = _("GAR sign-in requests")
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class SamlAssertion(models.Model):
+    """An assertion id the GAR sent and we accepted: each is accepted once (the unique
+    constraint is the rule). Kept until the assertion itself expires, then purged."""
+
+    assertion_id = models.CharField(max_length=255, unique=True)
+    consumed_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("consumed GAR assertion")
+        verbose_name_plural = _("consumed GAR assertions")
+
+    def __str__(self) -> str:
+        return self.assertion_id

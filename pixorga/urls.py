@@ -29,6 +29,8 @@ urlpatterns = [
     # The students' pages: /code/, /parcours/<CODE>/…, /mes-parcours/ (no org_view).
     path("", include("campaigns.student_urls")),
     path("api/v1/", include("pixorga.api.urls")),
+    # The GAR's single sign-on (SAML): /gar/metadata.xml, /gar/login/, /gar/acs/.
+    path("gar/", include("accounts.gar.urls")),
     path("", include("organizations.urls")),
     path("", include("invitations.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
