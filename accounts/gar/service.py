@@ -76,6 +76,8 @@ def gar_metadata_xml() -> str:
     for signing and for encryption, and the attributes requested."""
     sp_config = config.sp_config(with_idp=False)
     descriptor = entity_descriptor(sp_config)
+    # pysaml2 lists every algorithm it knows (MD5 included) as an extension: say nothing.
+    descriptor.extensions = None
     descriptor.spsso_descriptor.attribute_consuming_service = [
         md.AttributeConsumingService(
             index="1",
@@ -90,7 +92,8 @@ def gar_metadata_xml() -> str:
             ],
         )
     ]
-    return metadata_tostring_fix(descriptor, {"md": md.NAMESPACE, "saml": saml.NAMESPACE})
+    xml = metadata_tostring_fix(descriptor, {"md": md.NAMESPACE, "saml": saml.NAMESPACE})
+    return xml.decode() if isinstance(xml, bytes) else xml
 
 
 # --- The AuthnRequest -------------------------------------------------------------------------
