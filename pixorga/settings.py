@@ -413,6 +413,9 @@ LOGGING = {
         # Request lines are logged by gunicorn (without query strings, which can hold
         # invitation codes); runserver's own lines are enough locally.
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        # pysaml2 logs whole SAML responses (pupils' names) at DEBUG and INFO: never.
+        # Our boundary (accounts.gar) logs each refusal with its code.
+        "saml2": {"level": "WARNING"},
     },
 }
 

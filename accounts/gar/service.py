@@ -36,8 +36,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md, saml
 from saml2.metadata import entity_descriptor, metadata_tostring_fix
-from saml2.response import StatusError
-from saml2.sigver import SignatureError
+from saml2.response import IncorrectlySigned, StatusError
+from saml2.sigver import DecryptError, SigverError
 from saml2.time_util import str_to_time
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 from saml2.xmldsig import SIG_RSA_SHA256
@@ -205,7 +205,11 @@ def _outstanding(request_id: str) -> SamlRequest:
 def _parse(client, saml_response: str, request_id: str):
     try:
         answer = client.parse_authn_request_response(
-            saml_response, BINDING_HTTP_POST, outstanding={request_id: "/"}
+            saml_response,
+            BINDING_HTTP_POST,
+            outstanding={request_id: "/"},
+            # Without it pysaml2 does not check the SubjectConfirmation's Recipient.
+            conv_info={"entity_id": settings.GAR_ENTITY_ID},
         )
     except GarError:
         raise
@@ -214,19 +218,33 @@ def _parse(client, saml_response: str, request_id: str):
     except StatusError as error:
         # The GAR said no (cancelled, unknown person): not a forgery.
         raise GarAuthenticationFailedError() from error
-    except SignatureError as error:
+    except DecryptError as error:
+        raise GarResponseInvalidError() from error
+    except (SigverError, IncorrectlySigned) as error:
+        # Unsigned, signed by a key not in the GAR's metadata, or altered after signing.
         raise GarSignatureInvalidError() from error
     except Exception as error:  # pysaml2 raises plain Exception too
         logger.info("GAR response refused by pysaml2 (%s)", type(error).__name__)
-        if "Signature" in type(error).__name__ or "Signed" in type(error).__name__:
-            raise GarSignatureInvalidError() from error
         raise GarResponseInvalidError() from error
     # pysaml2 answers None (instead of raising) for a wrong destination, among others.
     if answer is None or answer.assertion is None:
         raise GarResponseInvalidError()
     if answer.in_response_to != request_id:
         raise GarRequestUnknownError()
+    _check_recipient(answer.assertion)
     return answer
+
+
+def _check_recipient(assertion) -> None:
+    """pysaml2 also accepts our entity id as the Recipient; the GAR names our ACS."""
+    expected = config.acs_url()
+    confirmations = assertion.subject.subject_confirmation if assertion.subject else []
+    if not confirmations:
+        raise GarResponseInvalidError()
+    for confirmation in confirmations:
+        data = confirmation.subject_confirmation_data
+        if data is None or data.recipient != expected:
+            raise GarResponseInvalidError()
 
 
 def _check_issuer(answer, idp: str) -> None:

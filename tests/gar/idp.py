@@ -31,7 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml, samlp
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor, metadata_tostring_fix
 from saml2.s_utils import factory
@@ -235,6 +235,9 @@ class TestIdP:
             for confirmation in assertion.subject.subject_confirmation:
                 confirmation.subject_confirmation_data.not_before = not_before
         if not_on_or_after is not None:
+            # NotBefore stays earlier than NotOnOrAfter (else it is another refusal).
+            if not_before is None:
+                assertion.conditions.not_before = shift(-600)
             assertion.conditions.not_on_or_after = not_on_or_after
             for confirmation in assertion.subject.subject_confirmation:
                 confirmation.subject_confirmation_data.not_on_or_after = not_on_or_after
@@ -243,7 +246,7 @@ class TestIdP:
         if status_failure:
             response.status.status_code.value = "urn:oasis:names:tc:SAML:2.0:status:Responder"
             response.status.status_code.status_code = factory(
-                saml.samlp.StatusCode, value="urn:oasis:names:tc:SAML:2.0:status:AuthnFailed"
+                samlp.StatusCode, value="urn:oasis:names:tc:SAML:2.0:status:AuthnFailed"
             )
         return self._sign_and_encrypt(response, sign_response, sign_assertion, encrypt)
 
