@@ -250,22 +250,27 @@ class TestIdP:
             )
         return self._sign_and_encrypt(response, sign_response, sign_assertion, encrypt)
 
-    def _signature(self, ident: str):
+    def _signature(self, ident: str, number: int):
+        # Each Signature element has an Id of its own (Signature1, Signature2).
         return pre_signature_part(
-            ident, self.server.sec.my_cert, 1, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256
+            ident,
+            self.server.sec.my_cert,
+            number,
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
         )
 
     def _sign_and_encrypt(self, response, sign_response, sign_assertion, encrypt) -> str:
         sec = self.server.sec
         assertion = _the_assertion(response)
         if sign_assertion:
-            assertion.signature = self._signature(assertion.id)
+            assertion.signature = self._signature(assertion.id, 2)
         if not encrypt:
             to_sign = []
             if sign_assertion:
                 to_sign.append(("urn:oasis:names:tc:SAML:2.0:assertion:Assertion", assertion.id))
             if sign_response:
-                response.signature = self._signature(response.id)
+                response.signature = self._signature(response.id, 1)
                 to_sign.append(("urn:oasis:names:tc:SAML:2.0:protocol:Response", response.id))
             return signed_instance_factory(response, sec, to_sign) if to_sign else str(response)
         # As pysaml2's IdP does: the (signed) assertion inside an EncryptedAssertion,
@@ -282,7 +287,7 @@ class TestIdP:
         xml = self.server._encrypt_assertion(None, self.sp_entity_id, xml)
         if sign_response:
             encrypted = response_from_string(xml)
-            encrypted.signature = self._signature(encrypted.id)
+            encrypted.signature = self._signature(encrypted.id, 1)
             xml = signed_instance_factory(
                 encrypted, sec, [("urn:oasis:names:tc:SAML:2.0:protocol:Response", encrypted.id)]
             )
