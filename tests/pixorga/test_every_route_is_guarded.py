@@ -47,6 +47,14 @@ ALLOWED_NAMES = {
     # and never sees the terms of use. Each finds its campaign by code through
     # `student_page` (unknown codes counted per browser and IP, deleted / closed refused),
     # and reads or writes only the signed-in account's own learner and participations.
+    # The GAR's single sign-on (accounts/gar/): whoever arrives from an ENT is not signed
+    # in yet; "not available" (404) while the GAR is not configured.
+    "gar:metadata": "public: our SAML metadata, no data",
+    "gar:login": "public: an AuthnRequest to the GAR, limited per IP; stores no personal data",
+    "gar:acs": (
+        "public (cross-site POST from the GAR, csrf_exempt): only a signed answer to an "
+        "outstanding request of ours is accepted, then gar_arrive signs in"
+    ),
     "join:code": "public: code entry, unknown codes limited per browser session and per IP",
     "join:landing": "public: a campaign's landing page, found by its code",
     "join:sign_up": "anonymous: the sign-up without an e-mail, limited per session, code, IP",
