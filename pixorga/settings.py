@@ -416,6 +416,8 @@ LOGGING = {
         # pysaml2 logs whole SAML responses (pupils' names) at DEBUG and INFO: never.
         # Our boundary (accounts.gar) logs each refusal with its code.
         "saml2": {"level": "WARNING"},
+        # Its XML schema library says "Resource … is already loaded" at INFO, often.
+        "xmlschema": {"level": "WARNING"},
     },
 }
 
