@@ -71,6 +71,9 @@ def sp_config(*, with_idp: bool = True) -> SPConfig:
             # The GAR's attribute names (IDO, PRE…) are in no pysaml2 attribute map; we
             # read them from the assertion ourselves (accounts.gar.service).
             "allow_unknown_attributes": True,
+            # Signatures are checked with the GAR's key from its metadata, never with a
+            # certificate the document carries (pysaml2's default, stated).
+            "only_use_keys_in_metadata": True,
             "signing_algorithm": SIG_RSA_SHA256,
             "digest_algorithm": DIGEST_SHA256,
             "service": {
@@ -88,7 +91,6 @@ def sp_config(*, with_idp: bool = True) -> SPConfig:
                     "want_response_signed": False,
                     "want_assertions_signed": False,
                     "want_assertions_or_response_signed": True,
-                    "only_use_keys_in_metadata": True,
                 },
             },
         }
