@@ -16,7 +16,7 @@ from saml2.samlp import authn_request_from_string
 
 from accounts.models import SamlRequest
 from tests.factories import make_campaign, make_organization
-from tests.gar.conftest import RESOURCE_URL
+from tests.gar.fixtures import RESOURCE_URL
 from tests.gar.helpers import assert_refused, start_login
 from tests.gar.idp import authn_request_xml, request_id_of
 
