@@ -33,12 +33,18 @@ from .errors import GarAccountDisabledError
 from .pending import pending_clear, pending_store
 
 BACKEND = "accounts.backends.AuthenticationBackend"
+# Where the service provider's /gar/acs/ may also leave the campaign being joined
+# (accounts/gar/handoff.py) when it does not pass `campaign_code`: read once, then gone.
+JOINING_CAMPAIGN_SESSION_KEY = "gar_campaign_code"
 
 
 def gar_arrive(
     request: HttpRequest, identity: GarIdentity, *, campaign_code: str = ""
 ) -> HttpResponse:
     """Sign the known account in, or start a first arrival (see the module)."""
+    campaign_code = str(
+        campaign_code or request.session.pop(JOINING_CAMPAIGN_SESSION_KEY, "") or ""
+    )
     method = authentication_method_get(
         provider=AuthenticationMethod.Provider.GAR, external_id=identity.ido
     )
