@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from importlib import import_module
 
-import pytest
 from django.conf import settings
 from django.contrib.auth import get_user
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -88,11 +87,10 @@ def signed_in_user_id(client: Client):
     return int(value) if value is not None else None
 
 
-# --- Fixtures (imported by the test modules: tests/gar/conftest.py is the SAML tests') ---------
+# --- Data (tests/gar/conftest.py is the SAML tests': each module has its `school` fixture) ---
 
 
-@pytest.fixture
-def school(db):
+def make_school():
     """A school that manages its students: Léa MARTIN (17/05/2012), Hugo BERNARD (same day),
     and Zoé FAURE (17/05/2012, disabled: she left)."""
     organization = make_organization(name="Collège Jean Moulin")

@@ -13,12 +13,19 @@ from tests.gar.arrival_helpers import (
     arrive,
     birth,
     gar_identity,
-    school,  # noqa: F401 - a fixture
+    make_school,
     set_session_value,
     signed_in_user_id,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def school(db):
+    return make_school()
+
+
 FIRST_ARRIVAL = "/gar/premiere-connexion/"
 
 
