@@ -179,3 +179,18 @@ def test_the_migration_moves_every_gar_id_into_a_method_then_drops_the_column():
             connection.cursor(), "accounts_user"
         )
     }
+
+
+@pytest.mark.django_db
+def test_the_back_office_shows_the_ent_sign_in_and_deletes_it_with_the_account(client):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    student = make_student(gar_id="ido-42")
+    page = client.get(f"/backoffice/accounts/user/{student.pk}/change/")
+    assert page.status_code == 200
+    assert "IDO ido-42" in page.content.decode()
+    response = client.post(f"/backoffice/accounts/user/{student.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not AuthenticationMethod.objects.exists()
