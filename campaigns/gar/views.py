@@ -33,8 +33,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.language import supported_or_default
-from accounts.models import User
-from accounts.selectors import users_with_sign_in_methods
+from accounts.models import AuthenticationMethod, User
+from accounts.selectors import authentication_method_get, users_with_sign_in_methods
+from accounts.services import AuthenticationMethodTakenError
 from organizations.models import Membership, Organization
 from pixorga.errors import AppError
 from students.models import Learner
@@ -101,6 +102,15 @@ def _school(pending: PendingArrival) -> Organization:
     return organization
 
 
+def _known_account(pending: PendingArrival) -> User | None:
+    """The account this IDO signs in to, when it got one since the arrival (another tab,
+    a form sent twice): that arrival then simply signs in."""
+    method = authentication_method_get(
+        provider=AuthenticationMethod.Provider.GAR, external_id=pending.identity.ido
+    )
+    return method.user if method is not None and method.user.is_active else None
+
+
 def _finish(request: HttpRequest, pending: PendingArrival, user: User) -> HttpResponse:
     pending_clear(request)
     return sign_in_and_continue(
@@ -117,6 +127,9 @@ def birthdate(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
     identity = pending.identity
     if not identity.is_student:
         return redirect("gar_arrival:staff")
+    known = _known_account(pending)
+    if known is not None:
+        return _finish(request, pending, known)
     organization = _school(pending)
     form = BirthDateForm(request.POST or None)
     if request.method == "GET" or not form.is_valid():
@@ -139,12 +152,19 @@ def birthdate(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
         check_can_link(learner=learner, user=None)
     except AlreadyLinkedError as error:
         return _already_linked(request, pending, organization, learner, exact=exact, error=error)
-    user = gar_student_sign_up(
-        identity=identity,
-        organization=organization,
-        learner_id=learner.pk,
-        language=supported_or_default(translation.get_language()),
-    )
+    try:
+        user = gar_student_sign_up(
+            identity=identity,
+            organization=organization,
+            learner_id=learner.pk,
+            language=supported_or_default(translation.get_language()),
+        )
+    except (AlreadyLinkedError, AuthenticationMethodTakenError):
+        # The same arrival sent twice: the other request made the account and its link.
+        known = _known_account(pending)
+        if known is None:
+            raise
+        return _finish(request, pending, known)
     messages.success(request, _("Your account is ready: next time, the ENT signs you in."))
     return _finish(request, pending, user)
 

@@ -207,3 +207,27 @@ def test_the_first_arrival_page_has_a_bounded_number_of_queries(
     # method, two audit rows, sign-in: bounded, whatever the size of the list.
     with django_assert_max_num_queries(40):
         assert client.post(FIRST_ARRIVAL, birth()).status_code == 302
+
+
+def test_an_arrival_finished_elsewhere_meanwhile_signs_in_the_account_it_made(school):
+    waiting = Client()
+    arrive(waiting, lea_identity(school))
+    # The same student, in another browser, finishes first.
+    assert first_arrival(Client(), school)["Location"] == "/mes-parcours/"
+    user = User.objects.get(username="lea.martin1705")
+    response = waiting.post(FIRST_ARRIVAL, birth())
+    assert response["Location"] == "/mes-parcours/"
+    assert signed_in_user_id(waiting) == user.pk
+    assert User.objects.count() == 1
+
+
+def test_the_service_refuses_a_second_account_for_the_same_arrival(school):
+    from campaigns.gar.services import gar_student_sign_up
+    from campaigns.join_errors import LinkedInThisSchoolError
+
+    identity = lea_identity(school)
+    gar_student_sign_up(identity=identity, organization=school, learner_id=school.lea.pk)
+    with pytest.raises(LinkedInThisSchoolError) as refusal:
+        gar_student_sign_up(identity=identity, organization=school, learner_id=school.lea.pk)
+    assert refusal.value.code == "R33"
+    assert User.objects.count() == 1
