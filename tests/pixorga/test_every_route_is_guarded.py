@@ -67,6 +67,22 @@ ALLOWED_NAMES = {
     "join:campaign": "signed in: the account's own participation",
     "join:share": "signed in: the account's own participation (participation_share checks)",
     "join:my_campaigns": "login_required: the account's own participations",
+    # The GAR's first arrival (campaigns.gar.views): public student pages like /parcours/,
+    # each reading only the identity the GAR vouched for, waiting in the server session
+    # (signed, one hour; none → "start again from the ENT"), never an id from the URL.
+    "gar_arrival:birthdate": (
+        "the pending GAR identity: its birth date matched in its UAI's school, limited per "
+        "IDO, per learner found and per IP"
+    ),
+    "gar_arrival:prove": (
+        "the pending GAR identity: the password of the account its match named (session), "
+        "limited per account and per IDO"
+    ),
+    "gar_arrival:staff": "the pending GAR identity of staff: an explanation, no data",
+    "gar_arrival:staff_attach": (
+        "signed in and the pending GAR identity: the member's own account, after its "
+        "password (limited per account and per IDO)"
+    ),
     "api:me": (
         "signed in (token or session): the person's own account and memberships, exempt "
         "from the terms of use like /compte/ (it says whether they are accepted)"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_user_gar_id'),
+        ('accounts', '0004_authentication_methods'),
     ]
 
     operations = [
