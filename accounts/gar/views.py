@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import config, service
 from .errors import GarError, GarUnavailableError
-from .handoff import remember_joining_campaign
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +89,8 @@ def acs(request: HttpRequest) -> HttpResponse:
     except GarError as error:
         logger.warning("GAR response refused: %s", error.code)
         return refusal(request, error)
-    remember_joining_campaign(request, accepted.campaign_code)
+    # Imported here: accounts comes before campaigns in the apps' dependencies.
     from campaigns.gar.arrival import gar_arrive
 
-    return gar_arrive(request, accepted.identity)
+    # The campaign being joined was kept with the request (never in the RelayState).
+    return gar_arrive(request, accepted.identity, campaign_code=accepted.campaign_code)

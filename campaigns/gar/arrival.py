@@ -33,8 +33,8 @@ from .errors import GarAccountDisabledError
 from .pending import pending_clear, pending_store
 
 BACKEND = "accounts.backends.AuthenticationBackend"
-# Where the service provider's /gar/acs/ may also leave the campaign being joined
-# (accounts/gar/handoff.py) when it does not pass `campaign_code`: read once, then gone.
+# A fallback for a caller that leaves the campaign being joined in the session instead of
+# passing `campaign_code` (/gar/acs/ passes it): read once, then gone.
 JOINING_CAMPAIGN_SESSION_KEY = "gar_campaign_code"
 
 

@@ -42,3 +42,35 @@ def test_a_forged_answer_posted_across_sites_is_refused_on_its_page(page, cross_
     assert re.fullmatch(r"http://localhost:\d+/gar/acs/", page.url)
     assert len(cross_site_gar.requests) == 1
     assert "127.0.0.1" in cross_site_gar.requests[0]
+
+
+def test_a_student_arrives_from_the_ent_then_comes_back_signed_in_directly(
+    page, cross_site_gar, browser
+):
+    from tests.gar.arrival_helpers import BIRTHDATE, make_school
+
+    school = make_school()
+    cross_site_gar.attributes = student_attributes(
+        IDO="ido-lea-browser", PRE="Léa", NOM="MARTIN", UAI=school.uai
+    )
+    # Whatever the GAR's page posts as RelayState, nobody is sent there.
+    cross_site_gar.relay_state = "https://evil.example/steal"
+    page.goto("/gar/login/")
+    expect(page.locator("#gar-greeting")).to_contain_text("Léa")
+    assert re.fullmatch(r"http://localhost:\d+/gar/premiere-connexion/", page.url)
+    page.get_by_label("Jour").fill(str(BIRTHDATE.day))
+    page.get_by_label("Mois").fill(str(BIRTHDATE.month))
+    page.get_by_label("Année").fill(str(BIRTHDATE.year))
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(re.compile(r"http://localhost:\d+/mes-parcours/"))
+    school.lea.refresh_from_db()
+    assert school.lea.user is not None
+
+    # The next time (a new browser context: no cookies), signed in straight away.
+    context = browser.new_context(base_url=page.url.split("/mes-parcours/")[0], locale="fr-FR")
+    again = context.new_page()
+    again.goto("/gar/login/")
+    again.wait_for_url(re.compile(r"http://localhost:\d+/mes-parcours/"))
+    assert "evil.example" not in again.url
+    assert len(cross_site_gar.requests) == 2
+    context.close()

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.gar.handoff import joining_campaign_code, remember_joining_campaign
 from accounts.gar.service import gar_expired_purge, gar_response_accept
 from accounts.models import SamlAssertion, SamlRequest
 from accounts.tasks import gar_purge
@@ -67,17 +66,6 @@ def test_the_campaign_being_joined_comes_back_with_the_answer(client, gar_idp):
     login = start_login(client, f"?campagne={campaign.code}")
     accepted = gar_response_accept(saml_response=gar_idp.response_for(login, student_attributes()))
     assert accepted.campaign_code == campaign.code
-
-
-def test_the_campaign_is_handed_over_in_the_session(rf):
-    from django.contrib.sessions.backends.db import SessionStore
-
-    request = rf.post("/gar/acs/")
-    request.session = SessionStore()
-    remember_joining_campaign(request, "ABCDEF234")
-    assert joining_campaign_code(request) == "ABCDEF234"
-    remember_joining_campaign(request, "")
-    assert joining_campaign_code(request) == ""
 
 
 def test_the_purge_deletes_only_expired_requests_and_assertions(client, gar_idp):
