@@ -548,7 +548,21 @@ GAR_REQUEST_LIFETIME_SECONDS = env_int("GAR_REQUEST_LIFETIME_SECONDS", 10 * 60)
 # AuthnRequests per IP (allauth's limiter, failing open with Redis down as sign-in does):
 # generous, a whole school arrives from one address at the start of a lesson.
 GAR_LOGIN_RATE_LIMIT = env("GAR_LOGIN_RATE_LIMIT", "600/m/ip")
-GAR_ENABLED = all((GAR_IDP_METADATA, GAR_SP_KEY_FILE, GAR_SP_CERT_FILE, GAR_RESOURCE_URL))
+_GAR_REQUIRED = {
+    "GAR_IDP_METADATA": GAR_IDP_METADATA,
+    "GAR_SP_KEY_FILE": GAR_SP_KEY_FILE,
+    "GAR_SP_CERT_FILE": GAR_SP_CERT_FILE,
+    "GAR_RESOURCE_URL": GAR_RESOURCE_URL,
+}
+GAR_ENABLED = all(_GAR_REQUIRED.values())
+# Half a configuration is a mistake, not a choice: said at start-up, not at the first
+# pupil's sign-in.
+if any(_GAR_REQUIRED.values()) and not GAR_ENABLED:
+    raise ImproperlyConfigured(
+        "The GAR's sign-in needs all of GAR_IDP_METADATA, GAR_SP_KEY_FILE, GAR_SP_CERT_FILE "
+        "and GAR_RESOURCE_URL; missing: "
+        + ", ".join(name for name, value in _GAR_REQUIRED.items() if not value)
+    )
 # The GAR's answer is a cross-site POST to /gar/acs/: the session and CSRF cookies stay
 # SameSite=Lax (Django's default) and do not come with it. That view is csrf_exempt (the
 # signed response, bound to an outstanding request in the database, is its proof) and

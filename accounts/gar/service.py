@@ -56,7 +56,6 @@ from .errors import (
     GarResponseMissingError,
     GarResponseReplayedError,
     GarSignatureInvalidError,
-    GarUnavailableError,
 )
 from .identity import GarIdentity
 
@@ -75,7 +74,10 @@ def gar_metadata_xml() -> str:
     """Our SP metadata: entityID (its own URL), the one ACS (HTTP-POST), the certificate
     for signing and for encryption, and the attributes requested."""
     sp_config = config.sp_config(with_idp=False)
-    descriptor = entity_descriptor(sp_config)
+    try:
+        descriptor = entity_descriptor(sp_config)
+    except Exception as error:  # an unreadable certificate file
+        config.unavailable(error)
     # pysaml2 lists every algorithm it knows (MD5 included) as an extension: say nothing.
     descriptor.extensions = None
     descriptor.spsso_descriptor.attribute_consuming_service = [
@@ -121,8 +123,7 @@ def gar_login_start(*, campaign_code: str = "") -> GarLogin:
             sigalg=SIG_RSA_SHA256,
         )
     except Exception as error:  # pysaml2: metadata without a redirect SSO, unreadable key…
-        logger.error("GAR AuthnRequest could not be built (%s)", type(error).__name__)
-        raise GarUnavailableError() from error
+        config.unavailable(error)
     location = dict(info["headers"])["Location"]
     SamlRequest.objects.create(
         id=request_id,
@@ -151,10 +152,16 @@ def gar_response_accept(*, saml_response: str) -> GarAcceptance:
     client = config.client()
     idp = config.idp_entity_id(client)
     answer = _parse(client, saml_response, request_id)
-    _check_issuer(answer, idp)
-    assertion = answer.assertion
-    identity = identity_from_assertion(assertion)
-    expires_at = _assertion_expiry(assertion)
+    try:
+        _check_issuer(answer, idp)
+        _check_recipient(answer.assertion)
+        assertion = answer.assertion
+        identity = identity_from_assertion(assertion)
+        expires_at = _assertion_expiry(assertion)
+    except (AttributeError, TypeError, ValueError, IndexError) as error:
+        # A document pysaml2 accepted but shaped unlike any answer of the GAR.
+        logger.info("GAR response refused: unexpected shape (%s)", type(error).__name__)
+        raise GarResponseInvalidError() from error
     _consume(outstanding.id, assertion.id, expires_at)
     return GarAcceptance(identity=identity, campaign_code=outstanding.campaign_code)
 
@@ -231,7 +238,6 @@ def _parse(client, saml_response: str, request_id: str):
         raise GarResponseInvalidError()
     if answer.in_response_to != request_id:
         raise GarRequestUnknownError()
-    _check_recipient(answer.assertion)
     return answer
 
 

@@ -32,7 +32,11 @@ def refusal(request: HttpRequest, error: GarError) -> HttpResponse:
 def metadata(request: HttpRequest) -> HttpResponse:
     if not config.is_enabled():
         return refusal(request, GarUnavailableError())
-    return HttpResponse(service.gar_metadata_xml(), content_type="application/samlmetadata+xml")
+    try:
+        xml = service.gar_metadata_xml()
+    except GarError as error:
+        return refusal(request, error)
+    return HttpResponse(xml, content_type="application/samlmetadata+xml")
 
 
 def _campaign_code(request: HttpRequest) -> str:

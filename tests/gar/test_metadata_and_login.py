@@ -159,3 +159,23 @@ def test_every_route_says_not_available_when_the_gar_is_not_configured(
     response = getattr(client, method)(path)
     assert_refused(response, "GAR_UNAVAILABLE", 404)
     assert SamlRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize("broken", ["key", "certificate", "idp_metadata"])
+def test_a_broken_configuration_says_not_available_and_never_500(
+    client, gar_idp, settings, tmp_path, broken, caplog
+):
+    if broken == "key":
+        settings.GAR_SP_KEY_FILE = str(tmp_path / "missing.key")
+    if broken == "certificate":
+        settings.GAR_SP_CERT_FILE = str(tmp_path / "missing.crt")
+    if broken == "idp_metadata":
+        (tmp_path / "broken.xml").write_text("<md:EntityDescriptor")
+        settings.GAR_IDP_METADATA = str(tmp_path / "broken.xml")
+    login = client.get("/gar/login/")
+    assert_refused(login, "GAR_UNAVAILABLE", 404)
+    assert SamlRequest.objects.count() == 0
+    assert "GAR sign-in unavailable" in caplog.text
+    metadata = client.get("/gar/metadata.xml")
+    assert metadata.status_code == (200 if broken == "idp_metadata" else 404)
+    assert client.post("/gar/acs/", {"SAMLResponse": "eA=="}).status_code in (400, 403, 404)
