@@ -194,3 +194,25 @@ def test_the_back_office_shows_the_ent_sign_in_and_deletes_it_with_the_account(c
     response = client.post(f"/backoffice/accounts/user/{student.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not AuthenticationMethod.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_the_refusals_name_the_ent_without_a_query_of_their_own(
+    elsewhere, django_assert_num_queries
+):
+    from campaigns.join_errors import AlreadyLinkedError
+    from campaigns.reconciliation import check_can_link
+    from tests.factories import make_learner, make_organization
+
+    ent_account = make_student(gar_id="ido-1")
+    school = make_organization()
+    learner = make_learner(school, user=None if elsewhere else ent_account)
+    if elsewhere:
+        make_learner(make_organization(), ine=learner.ine, user=ent_account)
+    # One query finds the account with its sign-in methods (R33: the learner's account;
+    # R13: the account of the same INE elsewhere), none to word the refusal.
+    with django_assert_num_queries(1), pytest.raises(AlreadyLinkedError) as refusal:
+        check_can_link(learner=learner, user=None)
+    assert refusal.value.code == ("R13" if elsewhere else "R33")
+    assert refusal.value.meta == {"method": "ENT", "login": ""}
