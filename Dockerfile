@@ -1,6 +1,7 @@
 # The application image used by docker-compose.yml (web, worker, scheduler).
 FROM python:3.11-slim-bookworm
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+# xmlsec1: checks the GAR's SAML signatures and decrypts its assertions (pysaml2).
+RUN apt-get update && apt-get install -y --no-install-recommends gettext xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock .

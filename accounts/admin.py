@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from organizations.admin import AppErrorsAsMessages
@@ -19,7 +20,7 @@ from organizations.models import Membership
 from organizations.services import user_delete, user_password_changed, user_save
 
 from .forms import UserAdminChangeForm, UserAdminCreationForm
-from .models import User
+from .models import AuthenticationMethod, User
 
 
 @admin.register(User)
@@ -36,6 +37,7 @@ class UserAdmin(AppErrorsAsMessages, DjangoUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("ENT (GAR)"), {"fields": ("ent_sign_in",)}),
     )
     add_fieldsets = (
         (
@@ -52,7 +54,22 @@ class UserAdmin(AppErrorsAsMessages, DjangoUserAdmin):
     ordering = ("-date_joined",)
     # Facts, not settings: the form would otherwise truncate date_joined to the second on
     # every save and report it as changed.
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "ent_sign_in")
+
+    @admin.display(description=_("ENT sign-in"))
+    def ent_sign_in(self, obj) -> str:
+        """Shown for support, never edited here: the GAR arrival's services write it."""
+        method = obj.authentication_methods.filter(
+            provider=AuthenticationMethod.Provider.GAR
+        ).first()
+        if method is None:
+            return "—"
+        last_used = (
+            date_format(method.last_used_at, "SHORT_DATETIME_FORMAT")
+            if method.last_used_at
+            else "—"
+        )
+        return _("IDO %(ido)s, last used %(date)s") % {"ido": method.external_id, "date": last_used}
 
     def get_actions(self, request):
         # Deleting goes one account at a time through user_delete (its rule, its record).
@@ -64,7 +81,9 @@ class UserAdmin(AppErrorsAsMessages, DjangoUserAdmin):
         # The memberships go with the account through user_delete, under its rule; the
         # back office may not delete memberships one by one, which must not stop this.
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Likewise its ENT sign-in (authentication methods), which cascades.
         perms_needed.discard(str(Membership._meta.verbose_name))
+        perms_needed.discard(str(AuthenticationMethod._meta.verbose_name))
         return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):

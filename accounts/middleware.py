@@ -45,7 +45,9 @@ class CacheOutageMiddleware:
     of e-mail and password changes…) is refused with a 503 page: a limit that cannot be
     counted is not skipped there, and the person reads "try again later", not a 500."""
 
-    FAIL_OPEN_URL_NAMES = ("account_login", "account_signup")
+    # The GAR's sign-in counts AuthnRequests per IP only, against floods: like sign-in,
+    # it goes on when Redis is down.
+    FAIL_OPEN_URL_NAMES = ("account_login", "account_signup", "gar:login")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -3,6 +3,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -68,12 +69,6 @@ class User(AbstractUser):
         error_messages={"unique": _("A user with that identifier already exists.")},
     )
     email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
-    # The opaque identifier the GAR gives an account that signs in through a school's ENT
-    # (digital workspace); set by the single sign-on. With the e-mail and the identifier,
-    # it is how the account signs in, which the students' refusals name (R13, R33).
-    gar_id = models.CharField(
-        _("ENT identifier (GAR)"), max_length=255, unique=True, null=True, blank=True
-    )
     # Set when the school gave the account a one-time password (students.services.
     # student_accounts): until the person chooses their own, every page sends them to
     # the "choose your new password" page (accounts.middleware.PasswordChangeRequired...).
@@ -117,10 +112,27 @@ class User(AbstractUser):
         return self.email or self.username or f"#{self.pk}"
 
     @property
+    def signs_in_through_ent(self) -> bool:
+        """Whether the account has a GAR authentication method. Free when the user was
+        read with `accounts.selectors.users_with_sign_in_methods` (an annotation) or with
+        `authentication_methods` prefetched; one query otherwise."""
+        annotated = getattr(self, "has_gar_method", None)
+        if annotated is not None:
+            return bool(annotated)
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("authentication_methods")
+        if prefetched is not None:
+            return any(m.provider == AuthenticationMethod.Provider.GAR for m in prefetched)
+        if self.pk is None:
+            return False
+        return self.authentication_methods.filter(
+            provider=AuthenticationMethod.Provider.GAR
+        ).exists()
+
+    @property
     def sign_in_methods(self) -> list[str]:
         """How this account signs in, the way a student would be told to: the ENT first
         (a student who has it uses it), then the identifier, then the e-mail address."""
-        methods = [self.SignInMethod.ENT] if self.gar_id else []
+        methods = [self.SignInMethod.ENT] if self.signs_in_through_ent else []
         if self.username:
             methods.append(self.SignInMethod.IDENTIFIER)
         if self.email:
@@ -133,3 +145,90 @@ class User(AbstractUser):
         self.email = _blank_to_none(self.email)
         if self.email:
             self.email = self.__class__.objects.normalize_email(self.email)
+
+
+class AuthenticationMethod(models.Model):
+    """A way an account signs in besides its e-mail or identifier and password: for now
+    the GAR (a school's ENT, single sign-on), whose `external_id` is the opaque IDO.
+
+    One per provider and external id (an IDO is one person's), one per account and
+    provider. The names are those the provider sent last (`authentication_method_touch`
+    refreshes them); the account's own names are the person's and stay theirs.
+    Written by `accounts.services` only.
+    """
+
+    class Provider(models.TextChoices):
+        GAR = "GAR", _("GAR (ENT)")
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="authentication_methods",
+        verbose_name=_("user"),
+    )
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    external_id = models.CharField(_("external identifier"), max_length=255)
+    first_name = models.CharField(_("first name received"), max_length=255, blank=True)
+    last_name = models.CharField(_("last name received"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authentication method")
+        verbose_name_plural = _("authentication methods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "external_id"],
+                name="authenticationmethod_one_account_per_external_id",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "provider"], name="authenticationmethod_one_per_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} #{self.pk}"
+
+
+# --- GAR single sign-on (accounts/gar/) ------------------------------------------------------
+
+
+class SamlRequest(models.Model):
+    """An AuthnRequest sent to the GAR and not yet answered.
+
+    The answer is a cross-site POST from the GAR: the SameSite=Lax session cookie does not
+    come back with it, so the browser's session cannot say which request it answers. This
+    row does: the response's InResponseTo must name one that is unexpired and unconsumed,
+    and consuming it is a conditional UPDATE (accounts.gar.service), so an answer is taken
+    once. It also remembers the campaign being joined, which never travels in a URL.
+    """
+
+    id = models.CharField(primary_key=True, max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    # The (open) campaign whose code the person was joining, '' when none.
+    campaign_code = models.CharField(max_length=16, blank=True, default="")
+    consumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("GAR sign-in request")
+        verbose_name_plural = _("GAR sign-in requests")
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class SamlAssertion(models.Model):
+    """An assertion id the GAR sent and we accepted: each is accepted once (the unique
+    constraint is the rule). Kept until the assertion itself expires, then purged."""
+
+    assertion_id = models.CharField(max_length=255, unique=True)
+    consumed_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("consumed GAR assertion")
+        verbose_name_plural = _("consumed GAR assertions")
+
+    def __str__(self) -> str:
+        return self.assertion_id

@@ -106,3 +106,11 @@ def enqueue_email(*, to: list[str], subject: str, body: str, html_body: str | No
             )
 
     transaction.on_commit(send)
+
+
+@shared_task(name="accounts.gar_purge", soft_time_limit=60, time_limit=90)
+def gar_purge() -> tuple[int, int]:
+    """Hourly (CELERY_BEAT_SCHEDULE): expired GAR requests and assertion ids."""
+    from .gar.service import gar_expired_purge
+
+    return gar_expired_purge()

@@ -137,7 +137,11 @@ class AlreadyLinkedError(StudentJoinError):
             SignIn.IDENTIFIER: lambda: mask_identifier(account.username or ""),
             SignIn.ENT: lambda: "",
         }[method]()
-        return cls(code=cls.CODES[method], meta={"method": str(method), "login": login})
+        error = cls(code=cls.CODES[method], meta={"method": str(method), "login": login})
+        # Which account (not in `meta`, which pages and the API may show): the GAR's
+        # arrival asks for that account's password.
+        error.account_id = account.pk
+        return error
 
     @property
     def message(self) -> str:

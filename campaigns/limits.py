@@ -11,7 +11,10 @@ Scopes and their default rates (`STUDENT_JOIN_RATE_LIMITS` in the settings overr
   the school, and the learner found when there is one), and per IP;
 - the sign-up without an account: per browser session, per campaign code, and per IP;
 - code entry: unknown codes per browser session and per IP, so that codes cannot be
-  enumerated (a right code never counts).
+  enumerated (a right code never counts);
+- the GAR's first arrival: birth dates per IDO (and per learner found, per IP, in the
+  reconciliation's scopes), and the password proving an existing account per account
+  and per IDO.
 
 The IP limits are generous on purpose: a whole class (35 pupils, two or three tries each,
 and the next class within the hour) sits behind the school's one public address, while the
@@ -50,6 +53,12 @@ DEFAULT_RATES = {
     # Code entry (unknown codes only).
     "code_session": "10/10m,30/d",
     "code_ip": "300/h",
+    # The GAR's first arrival (campaigns.gar): birth dates per IDO (every attempt counts;
+    # the learner a match found and the IP count in the reconciliation's scopes), and the
+    # password proving an account per account and per IDO.
+    "gar_birthdate_ido": "10/h",
+    "gar_password_account": "10/h",
+    "gar_password_ido": "10/h",
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"(\d+)/(\d*)([smhd])")
@@ -182,3 +191,11 @@ def sign_up_keys(request: HttpRequest, *, session_id: str, code: str):
 
 def code_keys(request: HttpRequest, *, session_id: str):
     return [Key("code_session", session_id), Key("code_ip", client_ip(request))]
+
+
+def gar_birthdate_keys(request: HttpRequest, *, ido: str):
+    return [Key("gar_birthdate_ido", ido), Key("reconcile_ip", client_ip(request))]
+
+
+def gar_password_keys(*, account_id: int, ido: str):
+    return [Key("gar_password_account", str(account_id)), Key("gar_password_ido", ido)]

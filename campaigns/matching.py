@@ -57,10 +57,19 @@ PASSES: tuple[Close, ...] = (_equal, _tolerant)
 
 def match_learner(candidates: Sequence[C], *, first_name: str, last_name: str) -> C | None:
     """The one candidate the typed names designate, or None."""
+    return match_learner_with_pass(candidates, first_name=first_name, last_name=last_name)[0]
+
+
+def match_learner_with_pass(
+    candidates: Sequence[C], *, first_name: str, last_name: str
+) -> tuple[C | None, int | None]:
+    """The one candidate the typed names designate and the pass that found it (0: equal
+    names, 1: tolerated), or (None, None). The GAR's arrival needs to know: a learner
+    already linked to an ENT account changes hands only on an exact match."""
     typed_first = normalize_match_name(first_name)
     typed_last = normalize_match_name(last_name)
     if not typed_first or not typed_last:
-        return None
+        return None, None
     normalised = [
         (
             candidate,
@@ -72,7 +81,7 @@ def match_learner(candidates: Sequence[C], *, first_name: str, last_name: str) -
         )
         for candidate in candidates
     ]
-    for close in PASSES:
+    for number, close in enumerate(PASSES):
         for index in range(len(GIVEN_NAME_FIELDS)):
             survivors = [
                 candidate
@@ -81,5 +90,5 @@ def match_learner(candidates: Sequence[C], *, first_name: str, last_name: str) -
                 and any(close(typed_last, stored) for stored in last_names)
             ]
             if len(survivors) == 1:
-                return survivors[0]
-    return None
+                return survivors[0], number
+    return None, None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from accounts.models import User
+from accounts.selectors import gar_method_exists, users_with_sign_in_methods
 from organizations.models import Organization
 from students.models import Learner
 
@@ -22,7 +23,7 @@ from .join_errors import (
     LinkedInThisSchoolError,
     NoMatchError,
 )
-from .matching import match_learner
+from .matching import match_learner_with_pass
 
 SIECLE = Learner.Source.SIECLE
 
@@ -52,18 +53,32 @@ def learner_find(
     *, organization: Organization, first_name: str, last_name: str, birthdate: datetime.date
 ) -> Learner:
     """The one learner these names and this birth date designate; NoMatchError otherwise."""
+    return learner_find_with_pass(
+        organization=organization, first_name=first_name, last_name=last_name, birthdate=birthdate
+    )[0]
+
+
+def learner_find_with_pass(
+    *, organization: Organization, first_name: str, last_name: str, birthdate: datetime.date
+) -> tuple[Learner, bool]:
+    """`learner_find`, and whether the match is exact (pass 1, no tolerance)."""
     candidates = learner_match_candidates(organization=organization, birthdate=birthdate)
-    learner = match_learner(candidates, first_name=first_name, last_name=last_name)
+    learner, found_in_pass = match_learner_with_pass(
+        candidates, first_name=first_name, last_name=last_name
+    )
     if learner is None:
         raise NoMatchError(meta={"candidates": len(candidates)})
-    return learner
+    return learner, found_in_pass == 0
 
 
 def check_can_link(*, learner: Learner, user: User | None) -> None:
     """The refusals after the match, in order, for `user` (None: an account about to be
     created by the sign-up). Nothing raised: the link may be made (or exists already)."""
     if learner.user_id is not None and learner.user_id != (user.pk if user else None):
-        raise LinkedInThisSchoolError.for_account(User.objects.get(pk=learner.user_id))
+        # Annotated: the refusal's sign-in method (ENT first) costs no query of its own.
+        raise LinkedInThisSchoolError.for_account(
+            users_with_sign_in_methods().get(pk=learner.user_id)
+        )
     if learner.user_id is None:
         other = _linked_elsewhere_by_ine(learner, exclude_user=user)
         if other is not None:
@@ -89,11 +104,13 @@ def _linked_elsewhere_by_ine(learner: Learner, *, exclude_user: User | None) -> 
         Learner.objects.filter(ine=learner.ine, user__isnull=False, source=SIECLE)
         .exclude(organization_id=learner.organization_id)
         .select_related("user")
+        .annotate(user_has_gar_method=gar_method_exists("user_id"))
         .order_by("-updated_at", "-id")
         .first()
     )
     if other is None or (exclude_user is not None and other.user_id == exclude_user.pk):
         return None
+    other.user.has_gar_method = other.user_has_gar_method
     return other.user
 
 

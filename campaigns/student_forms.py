@@ -54,22 +54,10 @@ def _number_field(label, hint: str, *, max_value: int, min_value: int, width: in
     )
 
 
-class IdentityForm(forms.Form):
-    """First name, last name and birth date, as the student types them to be found in
-    the school's list."""
+class BirthDateForm(forms.Form):
+    """The birth date as three fields (day, month, year): alone for a student arriving
+    from the GAR (whose names the ENT gave), with the names in `IdentityForm`."""
 
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=150,
-        error_messages={"required": _("Type your first name.")},
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=150,
-        error_messages={"required": _("Type your last name.")},
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
     birth_day = _number_field(_("Day"), _("For example: 14"), min_value=1, max_value=31, width=2)
     birth_month = _number_field(_("Month"), _("For example: 7"), min_value=1, max_value=12, width=2)
     birth_year = _number_field(
@@ -116,6 +104,26 @@ class IdentityForm(forms.Form):
         errors = [error for name in self.BIRTH_FIELDS for error in self.errors.get(name, [])]
         errors += [str(error) for error in self.non_field_errors()]
         return list(dict.fromkeys(errors))
+
+
+class IdentityForm(BirthDateForm):
+    """First name, last name and birth date, as the student types them to be found in
+    the school's list."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        error_messages={"required": _("Type your first name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        error_messages={"required": _("Type your last name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    field_order = ["first_name", "last_name", *BirthDateForm.BIRTH_FIELDS]
 
 
 class StudentPasswordForm(forms.Form):

@@ -221,6 +221,16 @@ class AuditLog(models.Model):
         )
         LEARNER_DISSOCIATED = "learner.dissociated", _("Student's account unlinked")
         # --- end of students' accounts ---
+        # --- GAR single sign-on (campaigns.gar.services), on behalf of SELF ---
+        AUTHENTICATION_METHOD_ADDED = (
+            "authentication_method.added",
+            _("ENT sign-in (GAR) added to an account"),
+        )
+        AUTHENTICATION_METHOD_REPLACED = (
+            "authentication_method.replaced",
+            _("ENT sign-in (GAR) of an account replaced"),
+        )
+        # --- end of GAR single sign-on ---
         # --- API tokens (organizations.tokens) ---
         API_TOKEN_CREATED = "api_token.created", _("API token created")
         API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")

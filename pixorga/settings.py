@@ -229,6 +229,8 @@ CELERY_TASK_ROUTES = {
     "students.imports_expire_details": {"queue": BULK_QUEUE},
     # Delivery states and re-sends of invitations: a person is waiting for that e-mail.
     "invitations.*": {"queue": INTERACTIVE_QUEUE},
+    # A few DELETEs of expired GAR requests and assertions: quick, never behind a burst.
+    "accounts.gar_purge": {"queue": INTERACTIVE_QUEUE},
 }
 # With acks_late, Redis redelivers an unacknowledged task after the visibility timeout:
 # it must exceed the longest hard limit, or a long task would run twice at once.
@@ -413,6 +415,11 @@ LOGGING = {
         # Request lines are logged by gunicorn (without query strings, which can hold
         # invitation codes); runserver's own lines are enough locally.
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        # pysaml2 logs whole SAML responses (pupils' names) at DEBUG and INFO: never.
+        # Our boundary (accounts.gar) logs each refusal with its code.
+        "saml2": {"level": "WARNING"},
+        # Its XML schema library says "Resource … is already loaded" at INFO, often.
+        "xmlschema": {"level": "WARNING"},
     },
 }
 
@@ -439,6 +446,12 @@ CELERY_BEAT_SCHEDULE = {
     # 30 days after an import, what it keeps about students is deleted.
     "students-imports-expire-details": {
         "task": "students.imports_expire_details",
+        "schedule": 3600.0,
+        "options": {"expires": 3300},
+    },
+    # accounts.gar.service: expired GAR sign-in requests and consumed assertion ids.
+    "gar-purge": {
+        "task": "accounts.gar_purge",
         "schedule": 3600.0,
         "options": {"expires": 3300},
     },
@@ -505,3 +518,54 @@ SPECTACULAR_SETTINGS = {
         "pixorga.api.schema.add_error_responses",
     ],
 }
+
+# --- GAR single sign-on (accounts/gar/) -------------------------------------------------
+# Students (and teachers) arriving from their school's ENT through the GAR, the national
+# access manager, by SAML 2.0. Off unless the metadata, the key, the certificate and the
+# resource URL are all set: /gar/… then answers a "not available" page (404).
+# Registering with the GAR: README.md, "Registering with the GAR".
+# https://gar.education.fr/ — the GAR's documentation for resource providers.
+# https://pysaml2.readthedocs.io/en/latest/howto/config.html — what pysaml2 is given.
+# The GAR's metadata (its signing certificate, its SSO URL): a local file, or an https URL
+# that `manage.py gar_refresh_metadata` downloads into GAR_IDP_METADATA_CACHE (the
+# application reads only that file; the GAR rotates its certificate yearly).
+GAR_IDP_METADATA = env("GAR_IDP_METADATA")
+GAR_IDP_METADATA_CACHE = Path(
+    env("GAR_IDP_METADATA_CACHE", str(MEDIA_ROOT / "gar" / "idp-metadata.xml"))
+)
+# Our key and certificate (PEM): they sign our AuthnRequests and decrypt the assertions.
+GAR_SP_KEY_FILE = env("GAR_SP_KEY_FILE")
+GAR_SP_CERT_FILE = env("GAR_SP_CERT_FILE")
+# The resource URL declared to the GAR: the RelayState of every AuthnRequest.
+GAR_RESOURCE_URL = env("GAR_RESOURCE_URL")
+# The site's public address as the GAR sees it; the entityID is our metadata's URL.
+GAR_BASE_URL = env("GAR_BASE_URL", SITE_URL).rstrip("/")
+GAR_ENTITY_ID = env("GAR_ENTITY_ID", f"{GAR_BASE_URL}/gar/metadata.xml")
+# https://www.aleksey.com/xmlsec/ — Debian's xmlsec1 checks signatures and decrypts.
+GAR_XMLSEC_BINARY = env("GAR_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+# Clock skew tolerated on the assertions' validity window, in seconds.
+GAR_ACCEPTED_TIME_DIFF = env_int("GAR_ACCEPTED_TIME_DIFF", 60)
+# How long the GAR has to answer an AuthnRequest (the person signs in to their ENT).
+GAR_REQUEST_LIFETIME_SECONDS = env_int("GAR_REQUEST_LIFETIME_SECONDS", 10 * 60)
+# AuthnRequests per IP (allauth's limiter, failing open with Redis down as sign-in does):
+# generous, a whole school arrives from one address at the start of a lesson.
+GAR_LOGIN_RATE_LIMIT = env("GAR_LOGIN_RATE_LIMIT", "600/m/ip")
+_GAR_REQUIRED = {
+    "GAR_IDP_METADATA": GAR_IDP_METADATA,
+    "GAR_SP_KEY_FILE": GAR_SP_KEY_FILE,
+    "GAR_SP_CERT_FILE": GAR_SP_CERT_FILE,
+    "GAR_RESOURCE_URL": GAR_RESOURCE_URL,
+}
+GAR_ENABLED = all(_GAR_REQUIRED.values())
+# Half a configuration is a mistake, not a choice: said at start-up, not at the first
+# pupil's sign-in.
+if any(_GAR_REQUIRED.values()) and not GAR_ENABLED:
+    raise ImproperlyConfigured(
+        "The GAR's sign-in needs all of GAR_IDP_METADATA, GAR_SP_KEY_FILE, GAR_SP_CERT_FILE "
+        "and GAR_RESOURCE_URL; missing: "
+        + ", ".join(name for name, value in _GAR_REQUIRED.items() if not value)
+    )
+# The GAR's answer is a cross-site POST to /gar/acs/: the session and CSRF cookies stay
+# SameSite=Lax (Django's default) and do not come with it. That view is csrf_exempt (the
+# signed response, bound to an outstanding request in the database, is its proof) and
+# starts a new session; the browser then follows a same-site redirect with its cookies.

@@ -28,7 +28,11 @@ urlpatterns = [
     path("eleves/", include("students.urls")),
     # The students' pages: /code/, /parcours/<CODE>/…, /mes-parcours/ (no org_view).
     path("", include("campaigns.student_urls")),
+    # The GAR's first arrival (after the service provider's /gar/acs/): no org_view.
+    path("gar/", include("campaigns.gar.urls")),
     path("api/v1/", include("pixorga.api.urls")),
+    # The GAR's single sign-on (SAML): /gar/metadata.xml, /gar/login/, /gar/acs/.
+    path("gar/", include("accounts.gar.urls")),
     path("", include("organizations.urls")),
     # Describes every app (the students' refusal codes included): see documentation.py.
     path("documentation/", documentation.documentation, name="documentation"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Value, When
 
+from accounts.selectors import gar_method_exists
 from organizations.models import Organization
 
 from .models import Import, Learner
@@ -25,11 +26,11 @@ def learner_sign_in() -> Case:
     learner's page (`guards.learner_get_for_member`) and the API. The ENT first (a student
     who has it uses it), then the e-mail address, else the identifier.
 
-    The ENT is told by `User.gar_id` for now: when the GAR's sign-ins move to a model of
-    their own, only this expression changes."""
+    The ENT: the account has a GAR authentication method (`accounts.selectors.
+    gar_method_exists`, an EXISTS on the method's unique (account, provider) index)."""
     return Case(
         When(user__isnull=True, then=Value("none")),
-        When(user__gar_id__isnull=False, then=Value("ent")),
+        When(gar_method_exists("user_id"), then=Value("ent")),
         When(user__email__isnull=False, then=Value("email")),
         default=Value("identifier"),
         output_field=CharField(),

@@ -218,12 +218,32 @@ def make_participation(
 # --- Students joining by code (campaigns.views.student) --------------------------------------
 
 
-def make_student(*, username: str | None = None, email: str | None = None, **fields):
+def make_student(
+    *, username: str | None = None, email: str | None = None, gar_id: str = "", **fields
+):
     """A student's account: an identifier (generated from a counter unless given) and no
-    e-mail unless given, no terms of use (students never see them)."""
+    e-mail unless given, no terms of use (students never see them). `gar_id`: it also
+    signs in through the ENT with that IDO (a GAR authentication method)."""
     if username is None and email is None:
         username = f"eleve.{next(_student_counter)}"
-    return UserFactory(username=username, email=email, cgu_accepted=False, **fields)
+    user = UserFactory(username=username, email=email, cgu_accepted=False, **fields)
+    if gar_id:
+        add_gar_method(user, gar_id)
+    return user
+
+
+def add_gar_method(user, ido: str, *, first_name: str = "", last_name: str = ""):
+    """`user` signs in through the ENT with the IDO `ido` (through the accounts service)."""
+    from accounts.models import AuthenticationMethod
+    from accounts.services import authentication_method_add
+
+    return authentication_method_add(
+        user=user,
+        provider=AuthenticationMethod.Provider.GAR,
+        external_id=ido,
+        first_name=first_name or user.first_name,
+        last_name=last_name or user.last_name,
+    )
 
 
 _student_counter = iter(range(1, 10**9))

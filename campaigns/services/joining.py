@@ -37,6 +37,7 @@ class LinkMethod:
     FORM = "form"  # the student typed their names and birth date, then confirmed
     AUTOMATIC = "automatic"  # same INE and birth date as their learner of another school
     SIGN_UP = "sign_up"  # the sign-up without an e-mail, which creates the account
+    GAR = "gar"  # the GAR's first arrival (campaigns.gar): the birth date only
 
 
 class StudentNotLinkedError(StudentJoinError):

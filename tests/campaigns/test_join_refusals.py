@@ -16,7 +16,14 @@ from campaigns.join_errors import (
 from campaigns.reconciliation import check_can_link
 from campaigns.services.joining import learner_link
 from tests.campaigns.join_helpers import BIRTHDATE, identity, refusal_code, signed_in, text
-from tests.factories import audit_rows, link_learner, make_learner, make_organization, make_student
+from tests.factories import (
+    add_gar_method,
+    audit_rows,
+    link_learner,
+    make_learner,
+    make_organization,
+    make_student,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +180,7 @@ def test_the_link_service_checks_again_under_the_lock(campaign, lea, student):
 def test_an_account_signs_in_through_the_ent_first_then_its_identifier_then_its_e_mail():
     both = make_student(username="lea.martin1705", email="lea@exemple.fr")
     assert both.sign_in_methods == ["IDENTIFIER", "EMAIL"]
-    both.gar_id = "gar-1"
+    add_gar_method(both, "gar-1")
     assert both.sign_in_methods == ["ENT", "IDENTIFIER", "EMAIL"]
 
 

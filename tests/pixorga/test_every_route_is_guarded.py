@@ -47,6 +47,14 @@ ALLOWED_NAMES = {
     # and never sees the terms of use. Each finds its campaign by code through
     # `student_page` (unknown codes counted per browser and IP, deleted / closed refused),
     # and reads or writes only the signed-in account's own learner and participations.
+    # The GAR's single sign-on (accounts/gar/): whoever arrives from an ENT is not signed
+    # in yet; "not available" (404) while the GAR is not configured.
+    "gar:metadata": "public: our SAML metadata, no data",
+    "gar:login": "public: an AuthnRequest to the GAR, limited per IP; stores no personal data",
+    "gar:acs": (
+        "public (cross-site POST from the GAR, csrf_exempt): only a signed answer to an "
+        "outstanding request of ours is accepted, then gar_arrive signs in"
+    ),
     "join:code": "public: code entry, unknown codes limited per browser session and per IP",
     "join:landing": "public: a campaign's landing page, found by its code",
     "join:sign_up": "anonymous: the sign-up without an e-mail, limited per session, code, IP",
@@ -59,6 +67,22 @@ ALLOWED_NAMES = {
     "join:campaign": "signed in: the account's own participation",
     "join:share": "signed in: the account's own participation (participation_share checks)",
     "join:my_campaigns": "login_required: the account's own participations",
+    # The GAR's first arrival (campaigns.gar.views): public student pages like /parcours/,
+    # each reading only the identity the GAR vouched for, waiting in the server session
+    # (signed, one hour; none → "start again from the ENT"), never an id from the URL.
+    "gar_arrival:birthdate": (
+        "the pending GAR identity: its birth date matched in its UAI's school, limited per "
+        "IDO, per learner found and per IP"
+    ),
+    "gar_arrival:prove": (
+        "the pending GAR identity: the password of the account its match named (session), "
+        "limited per account and per IDO"
+    ),
+    "gar_arrival:staff": "the pending GAR identity of staff: an explanation, no data",
+    "gar_arrival:staff_attach": (
+        "signed in and the pending GAR identity: the member's own account, after its "
+        "password (limited per account and per IDO)"
+    ),
     "api:me": (
         "signed in (token or session): the person's own account and memberships, exempt "
         "from the terms of use like /compte/ (it says whether they are accepted)"

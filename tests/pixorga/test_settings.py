@@ -32,6 +32,11 @@ print(json.dumps({
 """
 
 
+PRINT_GAR_ENABLED = (
+    "import django; from django.conf import settings; django.setup(); print(settings.GAR_ENABLED)"
+)
+
+
 def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
     env = clean_environment(DJANGO_SETTINGS_MODULE="pixorga.settings", **variables)
     return subprocess.run(
@@ -133,6 +138,20 @@ def test_a_malformed_boolean_is_refused_with_its_name():
     result = run_python(PRINT_SETTINGS, DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_the_gar_is_off_by_default_and_half_a_configuration_is_refused():
+    assert run_python(PRINT_GAR_ENABLED).stdout.strip() == "False"
+    full = {
+        "GAR_IDP_METADATA": "/etc/pixorga/gar.xml",
+        "GAR_SP_KEY_FILE": "/etc/pixorga/sp.key",
+        "GAR_SP_CERT_FILE": "/etc/pixorga/sp.crt",
+        "GAR_RESOURCE_URL": "https://gar.example/ressource",
+    }
+    assert run_python(PRINT_GAR_ENABLED, **full).stdout.strip() == "True"
+    half = run_python(PRINT_GAR_ENABLED, GAR_IDP_METADATA="/etc/pixorga/gar.xml")
+    assert half.returncode != 0
+    assert "missing: GAR_SP_KEY_FILE, GAR_SP_CERT_FILE, GAR_RESOURCE_URL" in half.stderr
 
 
 def manage_check_deploy(**variables: str) -> subprocess.CompletedProcess:

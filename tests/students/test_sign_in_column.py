@@ -7,7 +7,7 @@ import pytest
 
 from students.models import Learner
 from students.selectors import learner_list
-from tests.factories import UserFactory, make_learner, make_student
+from tests.factories import make_learner, make_student
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,9 @@ def test_the_column_in_english(client, organization):
 
 def test_the_selector_annotates_the_way_and_filters_on_several(organization):
     make_learner(organization, last_name="AUCUN")
-    make_learner(organization, last_name="ESPACE", user=UserFactory(gar_id="GAR-9"))
+    make_learner(
+        organization, last_name="ESPACE", user=make_student(username="eva.espace", gar_id="GAR-9")
+    )
     rows = {
         learner.last_name: learner.sign_in for learner in learner_list(organization=organization)
     }

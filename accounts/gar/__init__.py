@@ -1,0 +1,1 @@
+"""GAR single sign-on: the SAML 2.0 service provider (see docs/architecture.md)."""
