@@ -33,18 +33,12 @@ from .errors import GarAccountDisabledError
 from .pending import pending_clear, pending_store
 
 BACKEND = "accounts.backends.AuthenticationBackend"
-# A fallback for a caller that leaves the campaign being joined in the session instead of
-# passing `campaign_code` (/gar/acs/ passes it): read once, then gone.
-JOINING_CAMPAIGN_SESSION_KEY = "gar_campaign_code"
 
 
 def gar_arrive(
     request: HttpRequest, identity: GarIdentity, *, campaign_code: str = ""
 ) -> HttpResponse:
     """Sign the known account in, or start a first arrival (see the module)."""
-    campaign_code = str(
-        campaign_code or request.session.pop(JOINING_CAMPAIGN_SESSION_KEY, "") or ""
-    )
     method = authentication_method_get(
         provider=AuthenticationMethod.Provider.GAR, external_id=identity.ido
     )

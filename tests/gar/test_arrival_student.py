@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 from accounts.models import AuthenticationMethod, User
-from campaigns.gar.arrival import JOINING_CAMPAIGN_SESSION_KEY
 from tests.campaigns.join_helpers import refusal_code, text
 from tests.factories import audit_rows, make_campaign, make_member, make_student
 from tests.gar.arrival_helpers import (
@@ -14,7 +13,6 @@ from tests.gar.arrival_helpers import (
     birth,
     gar_identity,
     make_school,
-    set_session_value,
     signed_in_user_id,
 )
 
@@ -88,15 +86,6 @@ def test_the_first_arrival_goes_on_to_the_campaign_being_joined(school):
     response = first_arrival(client, school, campaign_code=campaign.code.lower())
     assert response["Location"] == f"/parcours/{campaign.code}/"
     assert "Commencer" in text(client.get(response["Location"]))
-
-
-def test_the_campaign_code_may_also_come_from_the_service_providers_session_key(school):
-    campaign = make_campaign(school, owner=make_member(school))
-    client = Client()
-    set_session_value(client, JOINING_CAMPAIGN_SESSION_KEY, campaign.code)
-    arrive(client, lea_identity(school))
-    response = client.post(FIRST_ARRIVAL, birth())
-    assert response["Location"] == f"/parcours/{campaign.code}/"
 
 
 @pytest.mark.parametrize(
