@@ -27,6 +27,10 @@ def redis_server_available() -> bool:
 def _free_port() -> int:
     for port in PORTS:
         with socket.socket() as probe:
+            # As redis-server binds: a port a stopped server left in TIME_WAIT is free
+            # (without this, each stop would hold its port for a minute), one a live
+            # server listens on is not (Linux refuses that bind even so).
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
