@@ -14,6 +14,7 @@ import datetime
 from accounts.models import User
 from organizations.models import Organization
 from students.models import Learner
+from students.selectors import learner_account_elsewhere_by_ine
 
 from .join_errors import (
     AccountLinkedToAnotherLearnerError,
@@ -65,7 +66,9 @@ def check_can_link(*, learner: Learner, user: User | None) -> None:
     if learner.user_id is not None and learner.user_id != (user.pk if user else None):
         raise LinkedInThisSchoolError.for_account(User.objects.get(pk=learner.user_id))
     if learner.user_id is None:
-        other = _linked_elsewhere_by_ine(learner, exclude_user=user)
+        other = learner_account_elsewhere_by_ine(
+            learner=learner, exclude_user_id=user.pk if user else None
+        )
         if other is not None:
             raise LinkedInAnotherSchoolError.for_account(other)
     if user is None:
@@ -78,23 +81,6 @@ def check_can_link(*, learner: Learner, user: User | None) -> None:
         raise AccountLinkedToAnotherLearnerError(meta={"learner_id": learner.pk})
     if _belongs_to_another_student(learner, user):
         raise AccountOfAnotherStudentError(meta={"learner_id": learner.pk})
-
-
-def _linked_elsewhere_by_ine(learner: Learner, *, exclude_user: User | None) -> User | None:
-    """The account another school's learner with this INE is linked to (the newest such
-    learner), unless it is `exclude_user`: then the same student is simply coming back."""
-    if not learner.ine:
-        return None
-    other = (
-        Learner.objects.filter(ine=learner.ine, user__isnull=False, source=SIECLE)
-        .exclude(organization_id=learner.organization_id)
-        .select_related("user")
-        .order_by("-updated_at", "-id")
-        .first()
-    )
-    if other is None or (exclude_user is not None and other.user_id == exclude_user.pk):
-        return None
-    return other.user
 
 
 def _belongs_to_another_student(learner: Learner, user: User) -> bool:
