@@ -56,6 +56,10 @@ REFUSAL_REASONS = {
     PasswordRefusal.OTHER_SCHOOL: gettext_lazy("the account is also linked in another school"),
     PasswordRefusal.TEAM_MEMBER: gettext_lazy("the account belongs to a member of a school's team"),
     PasswordRefusal.INCOMPLETE: gettext_lazy("no birth date to make an identifier from"),
+    PasswordRefusal.SAME_INE_ELSEWHERE: gettext_lazy(
+        "already has an account in another school (same INE): the student signs in with it"
+    ),
+    PasswordRefusal.STAFF: gettext_lazy("the account belongs to the platform's staff"),
 }
 
 

@@ -328,6 +328,28 @@ def test_nothing_is_stored_in_clear(admin, class_4a, caplog):
     # Nor in the logs.
     for password in passwords:
         assert password not in caplog.text
+    # Nor in a session (each decoded, the database's and the cache's alike) nor in a
+    # cookie of the answer (the messages cookie included).
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    store = SessionStore()
+    sessions = [str(store.decode(row.session_data)) for row in Session.objects.all()]
+    sessions.append(str(dict(admin.session.items())))
+    assert sessions, "the administrator's session is in the database"
+    cookies = [morsel.value for morsel in response.cookies.values()]
+    cookies += [morsel.value for morsel in admin.cookies.values()]
+    # The messages cookie is signed and may be compressed: read as the framework reads it.
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    for name in ("messages",):
+        for jar in (response.cookies, admin.cookies):
+            if name in jar:
+                cookies.append(str(CookieStorage(HttpRequest())._decode(jar[name].value)))
+    for password in passwords:
+        assert not any(password in session for session in sessions)
+        assert not any(password in cookie for cookie in cookies)
     # The audit row holds ids and counts only.
     details = str(AuditLog.objects.get(action="learner.passwords_generated").details)
     assert "ian.ident" not in details and "IDENT" not in details
@@ -495,3 +517,72 @@ def test_a_school_that_does_not_import_from_siecle_has_no_such_pages(client):
         assert "Votre organisation n'importe pas ses élèves depuis SIECLE" in shown
         assert "IMPORT_NOT_ALLOWED" in shown
     assert not User.objects.get(pk=learner.user_id).must_change_password
+
+
+# --- The same INE with an account elsewhere; platform staff -------------------------
+
+
+def test_a_student_whose_ine_has_an_account_in_another_school_gets_no_second_account(
+    admin, admin_user, organization
+):
+    """R1x on the school's side: the student has an account already (linked to their
+    learner of their former school, same INE): never a second one."""
+    former = make_organization()
+    account = make_student(username="lea.ancienne1705")
+    make_learner(former, ine="0123456789A", last_name="MARTIN", first_name="Léa", user=account)
+    learner = make_learner(
+        organization, ine="0123456789A", last_name="MARTIN", first_name="Léa", division="4A"
+    )
+    accounts_before = User.objects.count()
+    page = admin.get(f"/eleves/{learner.pk}/mot-de-passe/")
+    assert (
+        "MARTIN Léa — a déjà un compte dans un autre établissement (même INE) : l'élève "
+        "se connecte avec celui-ci"
+    ) in text(page)
+    response = admin.post(f"/eleves/{learner.pk}/mot-de-passe/")
+    assert response.status_code == 409 and shown_passwords(response) == []
+    assert User.objects.count() == accounts_before
+    assert Learner.objects.get(pk=learner.pk).user_id is None
+    assert AuditLog.objects.filter(action="learner.passwords_generated").count() == 0
+
+
+def test_in_a_class_the_same_ine_elsewhere_is_refused_and_the_others_get_theirs(
+    admin, organization
+):
+    former = make_organization()
+    make_learner(former, ine="0123456789B", user=make_student())
+    refused = make_learner(organization, ine="0123456789B", division="4D", last_name="DEJA")
+    helped = make_learner(organization, division="4D", last_name="NOUVEAU")
+    response = admin.post("/eleves/mots-de-passe/", {"classe": "4D"})
+    assert response.status_code == 200 and len(shown_passwords(response)) == 1
+    assert Learner.objects.get(pk=refused.pk).user_id is None
+    assert Learner.objects.get(pk=helped.pk).user_id is not None
+    details = AuditLog.objects.get(action="learner.passwords_generated").details
+    assert details["refused"] == {"same_ine_elsewhere": 1}
+
+
+def test_the_service_creates_no_account_for_an_ine_linked_elsewhere(organization, admin_user):
+    from students.services import NoPasswordToGenerateError
+
+    make_learner(make_organization(), ine="0123456789C", user=make_student())
+    learner = make_learner(organization, ine="0123456789C", division="4A")
+    with pytest.raises(NoPasswordToGenerateError):
+        learner_passwords_generate(
+            actor=admin_user, organization=organization, learner_ids=[learner.pk]
+        )
+    assert Learner.objects.get(pk=learner.pk).user_id is None
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_a_platform_staff_account_is_refused(admin, organization, flag):
+    staff = make_student(username="equipe.plateforme", **{flag: True})
+    learner = make_learner(organization, division="4A", last_name="EQUIPE", user=staff)
+    before = staff.password
+    assert (
+        "EQUIPE Léa ( equipe.plateforme ) — le compte appartient à l'équipe de la plateforme"
+        in (text(admin.get(f"/eleves/{learner.pk}/mot-de-passe/")))
+    )
+    response = admin.post(f"/eleves/{learner.pk}/mot-de-passe/")
+    assert response.status_code == 409 and shown_passwords(response) == []
+    staff.refresh_from_db()
+    assert staff.password == before and not staff.must_change_password
