@@ -4,7 +4,8 @@ they read, why it happens and what a teacher does.
 The codes and what the student reads come from the error classes themselves (a sign-in
 refusal per sign-in method, `CODES`), never from a list typed here: a test checks that
 the kit covers exactly the codes of the refusals shown to students
-(`shown_to_students`), so a new refusal cannot ship without its entry.
+(`shown_to_students`, true unless a class says otherwise: the campaign pages' own
+refusals), so a new refusal cannot ship without its entry.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from pixorga.errors import AppError
 
-from .errors import CampaignOtherClassError, LearnerDisabledError
+from .errors import (
+    CampaignOtherClassError,
+    ExternalIdInvalidError,
+    ExternalIdRequiredError,
+    ExternalIdTooLongError,
+    LearnerDisabledError,
+    ParticipationAlreadySharedError,
+)
 from .join_errors import (
     AccountLinkedToAnotherLearnerError,
     AccountOfAnotherStudentError,
@@ -31,6 +39,7 @@ from .join_errors import (
     NoMatchError,
     SpaceClosedError,
 )
+from .services.participations import EXTERNAL_ID_MAX_LENGTH
 
 SignIn = User.SignInMethod
 # What the refusal pages show in place of the other account's sign-in (masked there too).
@@ -45,10 +54,10 @@ BUTTONS = {
 }
 
 _OTHER_SCHOOL_TODO = _(
-    "The student signs in with that account: it is then linked to your list by itself. If "
-    "the account is not theirs, the link was made in the other school: its administrators "
-    "can click “%(unlink)s” on the student's page of their Students tab; otherwise contact "
-    "Pix support."
+    "The student signs in with that account: it is then linked to your list automatically "
+    "(same INE and same birth date). If the account is not theirs, the link was made in "
+    "the other school: its administrators can click “%(unlink)s” on the student's page of "
+    "their Students tab; otherwise contact Pix support."
 )
 _THIS_SCHOOL_TODO = _(
     "The student signs in with that account. If it is not theirs (a classmate signed up in "
@@ -190,10 +199,11 @@ def troubleshooting_kit() -> list[Trouble]:
         Trouble(
             NoMatchError(),
             _(
-                "No single student of your list has this birth date and names close enough "
-                "to those typed. Capitals, accents, spaces and hyphens do not count and a "
-                "small typo (about one letter in four) is tolerated, but the birth date must "
-                "be exact. Students disabled by the last import are not searched."
+                "No student of your list (or more than one) has this birth date and names "
+                "close enough to those typed. Capitals, accents, spaces and hyphens do not "
+                "count and a small typo (about one letter in four) is tolerated, but the "
+                "birth date must be exact. Students disabled by the last import are not "
+                "searched."
             ),
             _(
                 "Check the student's line in the Students tab: they type their first name, "
@@ -250,6 +260,43 @@ def troubleshooting_kit() -> list[Trouble]:
             _(
                 "If the student is still at your school, import a complete SIECLE export "
                 "again: their line is re-enabled, with their account and their history."
+            ),
+        ),
+        Trouble(
+            ExternalIdRequiredError(),
+            _(
+                "The campaign asks for an external identifier (the field its owner named "
+                "when creating it) before the student starts, and the field was left empty."
+            ),
+            _(
+                "Tell the students what to type in that field (its label is on the "
+                "campaign's page): they fill it in, then start."
+            ),
+        ),
+        Trouble(
+            ExternalIdInvalidError(),
+            _(
+                "The campaign's external identifier is an e-mail address, and what the "
+                "student typed is not one."
+            ),
+            _("The student types a complete e-mail address, such as name@example.fr."),
+        ),
+        Trouble(
+            ExternalIdTooLongError(meta={"max": EXTERNAL_ID_MAX_LENGTH}),
+            _("What the student typed in the external identifier's field is too long."),
+            _("The student types only the identifier asked for, without anything else."),
+        ),
+        Trouble(
+            ParticipationAlreadySharedError(),
+            _(
+                "The student has already sent their results for this campaign, which does "
+                "not allow sending more than once."
+            ),
+            _(
+                "Nothing to do: the results are in the campaign's results. If the student "
+                "sent them with someone else's account, an administrator clicks "
+                "“%(unlink)s” on the student's page in the Students tab: those results are "
+                "deleted and the student takes part again with their own account."
             ),
         ),
         Trouble(

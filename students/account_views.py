@@ -1,13 +1,15 @@
-"""The Élèves pages that help students' accounts (administrators of a school that imports
-from SIECLE; a member gets 403, someone of another school 404, as for a missing id):
+"""The Élèves pages that help students' accounts (administrators; a member gets 403,
+someone of another school 404, as for a missing id):
 
 - identifiers and one-time passwords, for one student (`/eleves/<id>/mot-de-passe/`) or a
-  class (`/eleves/mots-de-passe/?classe=4A`): a confirmation (GET: who will get one, who
-  won't and why), then the generation (POST), whose answer is the only place the
-  passwords ever are: the cards to print and the CSV, never cached;
-- undoing a wrong link (`/eleves/<id>/dissocier/`): a confirmation naming the student,
-  the account and its participations for the student (which the change deletes), then
-  the change (POST).
+  class (`/eleves/mots-de-passe/?classe=4A`), in schools that import from SIECLE only (the
+  others' students join with their own accounts; elsewhere the "import unavailable"
+  page, and no link to it): a confirmation (GET: who will get one, who won't and why),
+  then the generation (POST), whose answer is the only place the passwords ever are: the
+  cards to print and the CSV, never cached;
+- undoing a wrong link (`/eleves/<id>/dissocier/`), in any school (a wrong account can
+  join wherever students join): a confirmation naming the student, the account and its
+  participations for the student (which the change deletes), then the change (POST).
 
 The CSV is a `data:` link inside that one answer (the file's bytes, base64): nothing is
 kept on the server to download later, so there is no stored clear password, no token to

@@ -201,6 +201,64 @@ def test_the_kit_explains_exactly_the_codes_students_are_shown():
     assert {"R11", "R12", "R13", "R31", "R32", "R33", "R70", "R90", "STUDENT_NOT_FOUND"} <= set(kit)
 
 
+# The refusals no student ever reads: the campaign pages' own (the school's side), the
+# page twins' service originals (CAMPAIGN_DELETED, CAMPAIGN_ARCHIVED are shown through
+# join_errors, same codes), and STUDENT_NOT_LINKED (a redirect to the form). Reviewed: a
+# class leaves the kit only by being added here.
+NEVER_SHOWN_TO_STUDENTS = {
+    "CampaignOwnerNotMemberError",
+    "CampaignUnknownClassError",
+    "CampaignNoClassError",
+    "CampaignNameTooLongError",
+    "MultipleSendingsFrozenError",
+    "CampaignAlreadyArchivedError",
+    "CampaignNotArchivedError",
+    "CampaignDeletedError",
+    "CampaignCodeUnavailableError",
+    "CampaignClosedError",
+    "StudentNotLinkedError",
+}
+
+
+def test_only_the_reviewed_refusals_are_left_out_of_the_kit():
+    left_out = {
+        cls.__name__
+        for cls in subclasses(StudentJoinError) | subclasses(CampaignError)
+        if not cls.__dict__.get("shown_to_students", cls.shown_to_students)
+    }
+    assert left_out == NEVER_SHOWN_TO_STUDENTS
+
+
+def test_a_new_campaign_refusal_needs_a_kit_entry():
+    """Shown to students unless it says otherwise: a new class without an entry makes the
+    kit's test fail."""
+    import gc
+
+    class NewRefusalError(CampaignError):
+        code = "NEW_REFUSAL_OF_THE_TEST"
+
+    try:
+        assert "NEW_REFUSAL_OF_THE_TEST" in codes_shown_to_students()
+        kit = {trouble.code for trouble in troubleshooting_kit()}
+        assert kit != codes_shown_to_students()
+    finally:
+        del NewRefusalError
+        gc.collect()
+    assert "NEW_REFUSAL_OF_THE_TEST" not in codes_shown_to_students()
+
+
+def test_the_kit_covers_what_the_participation_pages_can_show():
+    kit = {trouble.code for trouble in troubleshooting_kit()}
+    assert {
+        "PARTICIPATION_ALREADY_SHARED",
+        "PARTICIPATION_EXTERNAL_ID_REQUIRED",
+        "PARTICIPATION_EXTERNAL_ID_INVALID",
+        "PARTICIPATION_EXTERNAL_ID_TOO_LONG",
+        "CAMPAIGN_OTHER_CLASS",
+        "LEARNER_DISABLED",
+    } <= kit
+
+
 def test_the_page_has_an_entry_per_code_with_what_the_student_reads(client, member_user):
     page = page_of(client, member_user)
     entries = re.findall(r'<section [^>]*id="code-([\w]+)"', page)

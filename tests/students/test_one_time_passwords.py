@@ -454,7 +454,8 @@ def test_the_student_signs_in_with_it_and_must_choose_a_new_password(admin, clie
     )
     assert signed_in.status_code == 302
     page = student.get("/mes-parcours/")
-    assert page.status_code == 302 and page["Location"] == "/compte/nouveau-mot-de-passe/"
+    assert page.status_code == 302
+    assert page["Location"] == "/compte/nouveau-mot-de-passe/?next=%2Fmes-parcours%2F"
     chosen = student.post(
         "/compte/nouveau-mot-de-passe/",
         {"new_password1": "Un-vrai-mot-de-passe-42", "new_password2": "Un-vrai-mot-de-passe-42"},
@@ -468,18 +469,21 @@ def test_the_student_signs_in_with_it_and_must_choose_a_new_password(admin, clie
 # --- The limit -------------------------------------------------------------------------
 
 
-def test_twenty_generations_an_hour_then_a_refusal(admin, organization, class_4a):
+def test_sixty_generations_in_a_clock_hour_then_a_refusal(admin, organization, class_4a):
+    assert limits.GENERATIONS_PER_HOUR == 60  # a lycée's 30+ classes, some twice
     url = f"/eleves/{class_4a['identifier'].pk}/mot-de-passe/"
-    for _ in range(limits.GENERATIONS_PER_HOUR):
-        assert admin.post(url).status_code == 200
+    for _ in range(limits.GENERATIONS_PER_HOUR - 1):
+        limits.one_time_password_generation_count(organization=organization)
+    assert admin.post(url).status_code == 200  # the 60th
     before = User.objects.get(pk=class_4a["identifier"].user_id).password
     response = admin.post(url)
     assert response.status_code == 429
-    assert "Votre établissement a généré 20 séries de mots de passe dans la dernière heure" in (
-        text(response)
-    )
+    assert (
+        "Votre établissement a généré 60 séries de mots de passe pendant l'heure en cours, "
+        "le maximum : vous pourrez en générer d'autres dès le début de l'heure suivante."
+    ) in text(response)
     assert User.objects.get(pk=class_4a["identifier"].user_id).password == before
-    assert AuditLog.objects.filter(action="learner.passwords_generated").count() == 20
+    assert AuditLog.objects.filter(action="learner.passwords_generated").count() == 1
     # Another school has its own count.
     other = make_organization()
     other_admin = make_member(other, role=Membership.Role.ADMIN)
@@ -487,6 +491,16 @@ def test_twenty_generations_an_hour_then_a_refusal(admin, organization, class_4a
     assert learner_passwords_generate(
         actor=other_admin, organization=other, learner_ids=[learner.pk]
     ).issued
+
+
+def test_the_count_starts_again_with_the_next_clock_hour(organization, monkeypatch):
+    for _ in range(limits.GENERATIONS_PER_HOUR):
+        limits.one_time_password_generation_count(organization=organization)
+    with pytest.raises(limits.OneTimePasswordLimitError):
+        limits.one_time_password_generation_count(organization=organization)
+    now = limits.time.time()
+    monkeypatch.setattr(limits.time, "time", lambda: now + 3600)
+    limits.one_time_password_generation_count(organization=organization)
 
 
 def test_the_cache_down_refuses_the_generation(admin, class_4a):
@@ -586,3 +600,28 @@ def test_a_platform_staff_account_is_refused(admin, organization, flag):
     assert response.status_code == 409 and shown_passwords(response) == []
     staff.refresh_from_db()
     assert staff.password == before and not staff.must_change_password
+
+
+# --- A school that does not import from SIECLE ---------------------------------------
+
+
+def test_a_school_that_does_not_import_offers_no_passwords_but_can_unlink(client):
+    from campaigns.models import Participation
+    from tests.factories import make_campaign, make_participation
+
+    school = make_organization(is_managing_students=False)
+    person = make_member(school, role=Membership.Role.ADMIN)
+    learner = make_learner(school, division="4A", user=make_student(username="compte.faux"))
+    participation = make_participation(make_campaign(school), learner)
+    client.force_login(person)
+    body = client.get(f"/eleves/{learner.pk}/").content.decode()
+    assert "mot-de-passe/" not in body
+    assert f'href="/eleves/{learner.pk}/dissocier/"' in body
+    assert 'id="class-passwords"' not in client.get("/eleves/", {"classe": "4A"}).content.decode()
+    # The pages themselves refuse, with the "import unavailable" page.
+    assert client.get(f"/eleves/{learner.pk}/mot-de-passe/").status_code == 403
+    assert client.post("/eleves/mots-de-passe/", {"classe": "4A"}).status_code == 403
+    # Unlinking works there too, as its documentation says.
+    assert client.post(f"/eleves/{learner.pk}/dissocier/").status_code == 302
+    assert Learner.objects.get(pk=learner.pk).user_id is None
+    assert Participation.objects.get(pk=participation.pk).deleted_at is not None
