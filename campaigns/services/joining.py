@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from organizations.audit import Action, OnBehalfOf, audit_record
 from organizations.guards import check_active_admin
-from organizations.models import Organization
+from organizations.models import AuditLog, Organization
 from students.models import Learner
 from students.normalize import learner_search_name, learner_sort_name
 from students.services.student_accounts import LearnerNotLinkedError, learner_account_create
@@ -110,12 +110,18 @@ def learner_link_automatically(
 ) -> Learner | None:
     """The student changed school: the learner here with the INE and birth date of their
     learner elsewhere is theirs, linked without a form (same rule as the import's relink).
-    None when there is no such single learner, or when a check refuses (the form, then
-    its refusal, follows)."""
+    None when there is no such single learner, when an administrator unlinked this account
+    from it before (`learner_dissociate`), or when a check refuses (the form, then its
+    refusal, follows). The import's relink only fills learners new to the school, so it
+    never links a dissociated pair again."""
     if Learner.objects.filter(organization=organization, user=user).exists():
         return None
     found = learner_for_automatic_link(organization=organization, user=user)
     if found is None:
+        return None
+    if _was_dissociated(learner_id=found.pk, user_id=user.pk):
+        # An administrator undid this very link: never made again without the student
+        # confirming it on the form.
         return None
     learner = _locked_learner(organization_id=organization.pk, learner_id=found.pk)
     learner.organization = organization
@@ -124,6 +130,18 @@ def learner_link_automatically(
     except StudentJoinError:
         return None
     return _link(learner=learner, user=user, method=LinkMethod.AUTOMATIC, campaign=campaign)
+
+
+def _was_dissociated(*, learner_id: int, user_id: int) -> bool:
+    """Whether an administrator unlinked this account from this learner (`learner_dissociate`:
+    its `learner.dissociated` audit row names both; the log is kept, never changed). One
+    query on the log's target index."""
+    return AuditLog.objects.filter(
+        action=Action.LEARNER_DISSOCIATED,
+        target_type="students.learner",
+        target_id=learner_id,
+        details__user_id=user_id,
+    ).exists()
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from tests.factories import (
     make_campaign,
     make_learner,
     make_member,
+    make_organization,
     make_participation,
     make_student,
 )
@@ -283,3 +284,30 @@ def test_after_unlinking_the_right_account_joins_and_is_linked(
     brother_client = signed_in(brother)
     response = brother_client.post(f"/parcours/{campaign.code}/commencer/")
     assert response["Location"] == f"/parcours/{campaign.code}/eleve/"
+
+
+def test_a_dissociated_pair_is_not_linked_again_automatically(
+    client, admin_user, organization, other_organization
+):
+    """The account's learner in another school has the same INE and birth date: the
+    automatic link (a student who changed school) would make the undone link again. It
+    is skipped: the account is asked who it is (the form), and another account of the
+    same student is still linked automatically."""
+    from campaigns.services.joining import learner_link_automatically
+
+    account = make_student(username="compte.ancien")
+    make_learner(other_organization, ine="0123456789Z", birthdate=BIRTHDATE, user=account)
+    learner = make_learner(organization, ine="0123456789Z", birthdate=BIRTHDATE, division="4A")
+    assert learner_link_automatically(user=account, organization=organization) == learner
+    client.force_login(admin_user)
+    assert client.post(url(learner)).status_code == 302
+
+    campaign = make_campaign(organization)
+    response = signed_in(account).post(f"/parcours/{campaign.code}/commencer/")
+    assert response["Location"] == f"/parcours/{campaign.code}/eleve/"
+    assert Learner.objects.get(pk=learner.pk).user_id is None
+    assert learner_link_automatically(user=account, organization=organization) is None
+    # Another account whose learner elsewhere is the same student still is.
+    other_account = make_student(username="compte.autre")
+    make_learner(make_organization(), ine="0123456789Z", birthdate=BIRTHDATE, user=other_account)
+    assert learner_link_automatically(user=other_account, organization=organization) == learner
