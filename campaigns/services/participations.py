@@ -67,9 +67,10 @@ def participation_start(
     if previous is not None and previous.status == Status.STARTED:
         if previous.user_id == user.pk:
             return previous
-        # Started by the account the school unlinked since (a wrong link, undone by
-        # `students.services.learner_dissociate`): that attempt is the other person's.
-        # It is kept, deleted, and the student starts afresh with their own account.
+        # Started by another account linked to this learner before (`learner_dissociate`
+        # deletes such attempts; this covers a link undone any other way, e.g. the back
+        # office): that attempt is the other person's. It is kept, deleted, and the
+        # student starts afresh with their own account.
         previous.deleted_at = timezone.now()
         previous.save(update_fields=["deleted_at"])
         previous = None
