@@ -71,6 +71,7 @@ def test_the_page_itself_sign_out_healthz_and_static_files_stay_reachable(signed
     assert page.status_code == 200
     body = page.content.decode()
     assert "Choisis ton nouveau mot de passe" in body
+    assert "Tu viens de te connecter avec un mot de passe à usage unique" in body
     assert "lea.martin1705" in body
     assert signed_in.get("/healthz").status_code in (200, 503)
     assert signed_in.get("/static/css/pixorga.css").status_code in (200, 404)

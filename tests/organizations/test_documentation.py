@@ -366,3 +366,16 @@ def test_no_match_shows_its_code_under_the_form(client, organization):
     assert re.search(
         r'data-testid="refusal-code">[^<]*STUDENT_NOT_FOUND<', response.content.decode()
     )
+
+
+def test_the_kit_s_french_wording(client, member_user):
+    page = re.sub(r"\s+", " ", page_of(client, member_user))
+    assert "Aucun élève de votre liste (ou plusieurs) n'a cette date de naissance" in page
+    assert (
+        "il est alors automatiquement associé à votre liste (même INE et même date de naissance)"
+    ) in page
+    assert "vérifiez ses nom et prénom et sa date de naissance" in page
+    assert "pas encore, avec un identifiant, avec une adresse e-mail ou par l'ENT" in page
+    assert "résultats envoyés compris, sont supprimées" in page
+    for old in ("Aucun élève unique", "de lui-même", "vérifiez ses noms"):
+        assert old not in page
