@@ -151,3 +151,17 @@ class UserAdminCreationForm(UserAdminFormMixin, auth_forms.AdminUserCreationForm
         model = User
         fields = ("email", "username")
         field_classes = {"username": OptionalUsernameField}
+
+
+class ChoosePasswordForm(auth_forms.SetPasswordForm):
+    """The new password of an account given a one-time password: Django's rules, and not
+    the one-time password itself (which the school printed, and others may have seen)."""
+
+    def clean_new_password1(self):
+        password = self.cleaned_data.get("new_password1")
+        if password and self.user.check_password(password):
+            raise forms.ValidationError(
+                _("Choose a password different from the one your school gave you."),
+                code="password_unchanged",
+            )
+        return password

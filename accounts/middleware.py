@@ -4,9 +4,10 @@ must choose first."""
 
 from django.conf import settings
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from pixorga.errors import error_response
@@ -51,12 +52,9 @@ class CacheOutageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self._fail_open_paths: frozenset[str] | None = None
 
     def __call__(self, request):
-        if self._fail_open_paths is None:
-            self._fail_open_paths = frozenset(reverse(name) for name in self.FAIL_OPEN_URL_NAMES)
-        if request.path_info in self._fail_open_paths:
+        if url_name(request) in self.FAIL_OPEN_URL_NAMES:
             with limits.cache_failing_open():
                 return self.get_response(request)
         return self.get_response(request)
@@ -84,16 +82,13 @@ class PasswordChangeRequiredMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self._exempt: frozenset[str] | None = None
 
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.must_change_password:
             return self.get_response(request)
-        if self._exempt is None:
-            self._exempt = frozenset(reverse(name) for name in self.EXEMPT_URL_NAMES)
         path = request.path_info
-        if path in self._exempt or path.startswith(settings.STATIC_URL):
+        if path.startswith(settings.STATIC_URL) or url_name(request) in self.EXEMPT_URL_NAMES:
             return self.get_response(request)
         if path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
             return error_response(
@@ -103,4 +98,18 @@ class PasswordChangeRequiredMiddleware:
                 meta={"url": reverse("account_choose_password")},
                 status=403,
             )
-        return redirect("account_choose_password")
+        url = reverse("account_choose_password")
+        if request.method == "GET" and request.path != reverse("home"):
+            # Back to the page asked for once the password is chosen (checked there).
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)
+
+
+def url_name(request) -> str | None:
+    """The name of the URL the request is for, with its namespace (`gar:login`), from its
+    path within the site (the same whatever prefix the site is served under); None for a
+    path of no view."""
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None

@@ -4,7 +4,6 @@ the back office sign-in and the "too many requests" page."""
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -29,7 +28,7 @@ from organizations.tokens import (
     api_token_state,
 )
 
-from .forms import ProfileForm
+from .forms import ChoosePasswordForm, ProfileForm
 from .language import SUPPORTED, activate_for_request, set_language_cookie
 from .services import user_choose_new_password, user_set_language, user_update_profile
 
@@ -62,11 +61,18 @@ def profile(request):
 @require_http_methods(["GET", "POST"])
 def choose_password(request):
     """Where an account given a one-time password chooses its own (the middleware sends
-    it here from every page). No current password asked: the person has just signed in
-    with the one-time one. Without the obligation, the account page's usual change."""
+    it here from every page, with the page asked for as `next`). No current password
+    asked: the person has just signed in with the one-time one, which the new one may not
+    be. Then the safe `next` (a student who signed in from a campaign's page goes back
+    there), else the home page. Without the obligation, the account page's usual change."""
     if not request.user.must_change_password:
         return redirect("account_change_password")
-    form = SetPasswordForm(request.user, request.POST if request.method == "POST" else None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = ChoosePasswordForm(request.user, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         user = user_choose_new_password(
             user=request.user, password=form.cleaned_data["new_password1"]
@@ -74,8 +80,8 @@ def choose_password(request):
         # The password's hash changed: keep this session signed in.
         update_session_auth_hash(request, user)
         messages.success(request, _("Your new password is saved: use it from now on."))
-        return redirect("home")
-    return render(request, "account/choose_password.html", {"form": form})
+        return redirect(next_url or "home")
+    return render(request, "account/choose_password.html", {"form": form, "next": next_url})
 
 
 @never_cache

@@ -15,14 +15,19 @@ class CampaignError(AppError):
     status = 400
     # The form field the refusal is about, if any.
     field: str | None = None
-    # Shown with its code on a student's refusal page (see `join_errors.StudentJoinError`).
-    # CampaignClosedError and CampaignDeletedError reach students as their page twins of
-    # join_errors, with the same codes.
-    shown_to_students = False
+    # Whether a student may read it (a refusal page with its code, a field's error, a
+    # message): then the documentation's troubleshooting kit explains it
+    # (`campaigns.troubleshooting`; a test checks every such code has its entry). True
+    # unless said otherwise, so that a new refusal cannot reach a student unexplained:
+    # only the refusals of the school's own pages (campaign management) say False, and
+    # CampaignClosedError and CampaignDeletedError, which reach students as their page
+    # twins of join_errors, with the same codes.
+    shown_to_students = True
 
 
 class CampaignOwnerNotMemberError(CampaignError):
     code = "CAMPAIGN_OWNER_NOT_MEMBER"
+    shown_to_students = False
     default_message = _("The owner must be an active member of your organisation.")
     field = "owner"
 
@@ -31,12 +36,14 @@ class CampaignUnknownClassError(CampaignError):
     """meta: `division`."""
 
     code = "CAMPAIGN_UNKNOWN_CLASS"
+    shown_to_students = False
     default_message = _("The class %(division)s is not in your student list.")
     field = "target_division"
 
 
 class CampaignNoClassError(CampaignError):
     code = "CAMPAIGN_NO_CLASS"
+    shown_to_students = False
     default_message = _("Choose at least one class.")
     field = "divisions"
 
@@ -46,6 +53,7 @@ class CampaignNameTooLongError(CampaignError):
     `division`."""
 
     code = "CAMPAIGN_NAME_TOO_LONG"
+    shown_to_students = False
     default_message = _(
         "With the class name added (%(division)s), the name would be longer than %(max)s "
         "characters: shorten it."
@@ -55,6 +63,7 @@ class CampaignNameTooLongError(CampaignError):
 
 class MultipleSendingsFrozenError(CampaignError):
     code = "CAMPAIGN_MULTIPLE_SENDINGS_FROZEN"
+    shown_to_students = False
     default_message = _(
         "Students have already joined this campaign: whether they may send their results "
         "more than once can no longer change."
@@ -65,12 +74,14 @@ class MultipleSendingsFrozenError(CampaignError):
 
 class CampaignAlreadyArchivedError(CampaignError):
     code = "CAMPAIGN_ALREADY_ARCHIVED"
+    shown_to_students = False
     default_message = _("This campaign is already archived.")
     status = 409
 
 
 class CampaignNotArchivedError(CampaignError):
     code = "CAMPAIGN_NOT_ARCHIVED"
+    shown_to_students = False
     default_message = _("This campaign is not archived.")
     status = 409
 
@@ -79,6 +90,7 @@ class CampaignDeletedError(CampaignError):
     """The campaign was deleted meanwhile (another tab, another person)."""
 
     code = "CAMPAIGN_DELETED"
+    shown_to_students = False
     default_message = _("This campaign has been deleted.")
     status = 404
 
@@ -88,6 +100,7 @@ class CampaignCodeUnavailableError(CampaignError):
     broken generator must fail loudly rather than loop."""
 
     code = "CAMPAIGN_CODE_UNAVAILABLE"
+    shown_to_students = False
     default_message = _("No campaign code could be drawn. Try again in a moment.")
     status = 503
 
@@ -99,6 +112,7 @@ class CampaignClosedError(CampaignError):
     """Archived campaign, or the organisation's space is closed."""
 
     code = "CAMPAIGN_ARCHIVED"
+    shown_to_students = False
     default_message = _("This campaign is closed: it accepts no new participants.")
     status = 403
 
@@ -107,7 +121,6 @@ class CampaignOtherClassError(CampaignError):
     """The campaign is for one class and the student is in another. meta: `division`."""
 
     code = "CAMPAIGN_OTHER_CLASS"
-    shown_to_students = True
     default_message = _(
         "This campaign is for the class %(division)s. Ask your teacher for your class's code."
     )
@@ -145,7 +158,6 @@ class LearnerDisabledError(CampaignError):
     last import)."""
 
     code = "LEARNER_DISABLED"
-    shown_to_students = True
     default_message = _(
         "Your school's list no longer counts you among its students (you may have changed "
         "school). Ask your teacher: they will check the list."

@@ -18,21 +18,17 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from pixorga.spreadsheet import BOM, DELIMITER, FORMULA_STARTS, csv_lines, neutralise
+from pixorga.spreadsheet import csv_lines
 from students.selectors import learner_divisions
 
 from .models import Campaign, Participation
 from .selectors import participation_list
 
 __all__ = [
-    "BOM",
-    "DELIMITER",
-    "FORMULA_STARTS",
     "export_file_name",
     "export_header",
     "export_lines",
     "export_rows",
-    "neutralise",
     "paris_date",
 ]
 

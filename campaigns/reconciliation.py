@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 
 from accounts.models import User
-from accounts.selectors import gar_method_exists, users_with_sign_in_methods
+from accounts.selectors import users_with_sign_in_methods
 from organizations.models import Organization
 from students.models import Learner
+from students.selectors import learner_account_elsewhere_by_ine
 
 from .join_errors import (
     AccountLinkedToAnotherLearnerError,
@@ -80,7 +81,9 @@ def check_can_link(*, learner: Learner, user: User | None) -> None:
             users_with_sign_in_methods().get(pk=learner.user_id)
         )
     if learner.user_id is None:
-        other = _linked_elsewhere_by_ine(learner, exclude_user=user)
+        other = learner_account_elsewhere_by_ine(
+            learner=learner, exclude_user_id=user.pk if user else None
+        )
         if other is not None:
             raise LinkedInAnotherSchoolError.for_account(other)
     if user is None:
@@ -93,25 +96,6 @@ def check_can_link(*, learner: Learner, user: User | None) -> None:
         raise AccountLinkedToAnotherLearnerError(meta={"learner_id": learner.pk})
     if _belongs_to_another_student(learner, user):
         raise AccountOfAnotherStudentError(meta={"learner_id": learner.pk})
-
-
-def _linked_elsewhere_by_ine(learner: Learner, *, exclude_user: User | None) -> User | None:
-    """The account another school's learner with this INE is linked to (the newest such
-    learner), unless it is `exclude_user`: then the same student is simply coming back."""
-    if not learner.ine:
-        return None
-    other = (
-        Learner.objects.filter(ine=learner.ine, user__isnull=False, source=SIECLE)
-        .exclude(organization_id=learner.organization_id)
-        .select_related("user")
-        .annotate(user_has_gar_method=gar_method_exists("user_id"))
-        .order_by("-updated_at", "-id")
-        .first()
-    )
-    if other is None or (exclude_user is not None and other.user_id == exclude_user.pk):
-        return None
-    other.user.has_gar_method = other.user_has_gar_method
-    return other.user
 
 
 def _belongs_to_another_student(learner: Learner, user: User) -> bool:

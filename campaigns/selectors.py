@@ -208,6 +208,16 @@ def participation_list_for_learner(*, learner: Learner) -> QuerySet[Participatio
     )
 
 
+def participation_list_for_account(*, learner: Learner, user_id: int) -> QuerySet[Participation]:
+    """The student's participations (every sending) made with one account, with their
+    campaign, by campaign then newest first: what undoing that account's link deletes."""
+    return (
+        Participation.objects.filter(learner=learner, user_id=user_id, deleted_at__isnull=True)
+        .select_related("campaign")
+        .order_by("campaign__name", "campaign_id", "-created_at", "-id")
+    )
+
+
 def sheet_learners(*, campaign: Campaign, division: str) -> QuerySet[Learner]:
     """The class's active students for the printable sheet, by name, with their account
     (their identifier is printed when they have one)."""
@@ -246,10 +256,16 @@ def campaign_get_by_code(*, code: str) -> Campaign | None:
 
 
 def participation_current_for_user(*, campaign: Campaign, user: User) -> Participation | None:
-    """The account's current participation in the campaign (not replaced, not deleted)."""
+    """The account's current participation in the campaign (not replaced, not deleted),
+    as long as its learner is still this account's: once the school unlinked the account
+    (`campaigns.services.learner_dissociate`), it no longer acts for that student."""
     return (
         Participation.objects.filter(
-            campaign=campaign, user=user, is_improved=False, deleted_at__isnull=True
+            campaign=campaign,
+            user=user,
+            learner__user=user,
+            is_improved=False,
+            deleted_at__isnull=True,
         )
         .order_by("-created_at", "-id")
         .first()

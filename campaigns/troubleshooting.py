@@ -4,7 +4,8 @@ they read, why it happens and what a teacher does.
 The codes and what the student reads come from the error classes themselves (a sign-in
 refusal per sign-in method, `CODES`), never from a list typed here: a test checks that
 the kit covers exactly the codes of the refusals shown to students
-(`shown_to_students`), so a new refusal cannot ship without its entry.
+(`shown_to_students`, true unless a class says otherwise: the campaign pages' own
+refusals), so a new refusal cannot ship without its entry.
 """
 
 from __future__ import annotations
@@ -18,7 +19,20 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from pixorga.errors import AppError
 
-from .errors import CampaignOtherClassError, LearnerDisabledError
+from .errors import (
+    CampaignOtherClassError,
+    ExternalIdInvalidError,
+    ExternalIdRequiredError,
+    ExternalIdTooLongError,
+    LearnerDisabledError,
+    ParticipationAlreadySharedError,
+)
+from .gar.errors import (
+    GarAccountDisabledError,
+    GarArrivalExpiredError,
+    GarNotAMemberError,
+    GarSchoolUnavailableError,
+)
 from .join_errors import (
     AccountLinkedToAnotherLearnerError,
     AccountOfAnotherStudentError,
@@ -31,6 +45,7 @@ from .join_errors import (
     NoMatchError,
     SpaceClosedError,
 )
+from .services.participations import EXTERNAL_ID_MAX_LENGTH
 
 SignIn = User.SignInMethod
 # What the refusal pages show in place of the other account's sign-in (masked there too).
@@ -45,10 +60,10 @@ BUTTONS = {
 }
 
 _OTHER_SCHOOL_TODO = _(
-    "The student signs in with that account: it is then linked to your list by itself. If "
-    "the account is not theirs, the link was made in the other school: its administrators "
-    "can click “%(unlink)s” on the student's page of their Students tab; otherwise contact "
-    "Pix support."
+    "The student signs in with that account: it is then linked to your list automatically "
+    "(same INE and same birth date). If the account is not theirs, the link was made in "
+    "the other school: its administrators can click “%(unlink)s” on the student's page of "
+    "their Students tab; otherwise contact Pix support."
 )
 _THIS_SCHOOL_TODO = _(
     "The student signs in with that account. If it is not theirs (a classmate signed up in "
@@ -190,10 +205,11 @@ def troubleshooting_kit() -> list[Trouble]:
         Trouble(
             NoMatchError(),
             _(
-                "No single student of your list has this birth date and names close enough "
-                "to those typed. Capitals, accents, spaces and hyphens do not count and a "
-                "small typo (about one letter in four) is tolerated, but the birth date must "
-                "be exact. Students disabled by the last import are not searched."
+                "No student of your list (or more than one) has this birth date and names "
+                "close enough to those typed. Capitals, accents, spaces and hyphens do not "
+                "count and a small typo (about one letter in four) is tolerated, but the "
+                "birth date must be exact. Students disabled by the last import are not "
+                "searched."
             ),
             _(
                 "Check the student's line in the Students tab: they type their first name, "
@@ -253,6 +269,43 @@ def troubleshooting_kit() -> list[Trouble]:
             ),
         ),
         Trouble(
+            ExternalIdRequiredError(),
+            _(
+                "The campaign asks for an external identifier (the field its owner named "
+                "when creating it) before the student starts, and the field was left empty."
+            ),
+            _(
+                "Tell the students what to type in that field (its label is on the "
+                "campaign's page): they fill it in, then start."
+            ),
+        ),
+        Trouble(
+            ExternalIdInvalidError(),
+            _(
+                "The campaign's external identifier is an e-mail address, and what the "
+                "student typed is not one."
+            ),
+            _("The student types a complete e-mail address, such as name@example.fr."),
+        ),
+        Trouble(
+            ExternalIdTooLongError(meta={"max": EXTERNAL_ID_MAX_LENGTH}),
+            _("What the student typed in the external identifier's field is too long."),
+            _("The student types only the identifier asked for, without anything else."),
+        ),
+        Trouble(
+            ParticipationAlreadySharedError(),
+            _(
+                "The student has already sent their results for this campaign, which does "
+                "not allow sending more than once."
+            ),
+            _(
+                "Nothing to do: the results are in the campaign's results. If the student "
+                "sent them with someone else's account, an administrator clicks "
+                "“%(unlink)s” on the student's page in the Students tab: those results are "
+                "deleted and the student takes part again with their own account."
+            ),
+        ),
+        Trouble(
             JoinRateLimitedError(),
             _(
                 "Too many tries in a short time from this account or this browser (birth "
@@ -263,5 +316,47 @@ def troubleshooting_kit() -> list[Trouble]:
                 "The student waits (up to an hour) before trying again. Meanwhile, check "
                 "their names and birth date in the Students tab."
             ),
+        ),
+        # --- Arriving from the ENT (the GAR), campaigns/gar/ ---
+        Trouble(
+            GarArrivalExpiredError(),
+            _(
+                "The student's first arrival from the ENT waited too long (more than an "
+                "hour) before they typed their birth date, or the page was opened without "
+                "going through the ENT."
+            ),
+            _(
+                "The student opens Pix Orga again from the ENT (the Médiacentre or the "
+                "resources page of your school's digital workspace) and types their birth "
+                "date straight away."
+            ),
+        ),
+        Trouble(
+            GarSchoolUnavailableError(),
+            _(
+                "The ENT said which school the student belongs to (its UAI), and that school "
+                "has no open Pix Orga space with its students' list, or no list imported yet."
+            ),
+            _(
+                "An administrator imports the list from SIECLE (Students tab, then Import). "
+                "If the school's space is not open yet, its head of school asks for it on "
+                "the page “Activate or recover your Pix Orga space”."
+            ),
+        ),
+        Trouble(
+            GarNotAMemberError(),
+            _(
+                "A teacher arriving from the ENT tried to attach the ENT to a Pix Orga "
+                "account that is not a member of a school's team."
+            ),
+            _(
+                "An administrator invites the teacher from the Team tab; once they have "
+                "joined, they attach the ENT to their account from the ENT's page for staff."
+            ),
+        ),
+        Trouble(
+            GarAccountDisabledError(),
+            _("The Pix Orga account that the student's ENT signs in has been deactivated."),
+            _("Contact Pix support: only the platform's staff reactivate an account."),
         ),
     ]

@@ -106,6 +106,19 @@ def check_role(membership: Membership, role: str) -> Membership:
     return membership
 
 
+def check_active_admin(*, user: User, organization_id: int) -> None:
+    """For services (the page's guard checked it already; a service called from elsewhere
+    checks it again): PermissionDenied unless `user` is an active administrator of the
+    organisation. One query."""
+    if not Membership.objects.filter(
+        user=user,
+        organization_id=organization_id,
+        role=Membership.Role.ADMIN,
+        disabled_at__isnull=True,
+    ).exists():
+        raise PermissionDenied("not an administrator of this organisation")
+
+
 def check_token_scope(user: User, membership: Membership) -> Membership:
     """A request made with an API token (`organizations.tokens`) reaches only the
     membership the token was made for (Http404 elsewhere, as for an outsider), with the

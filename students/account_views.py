@@ -1,12 +1,15 @@
-"""The Élèves pages that help students' accounts (administrators of a school that imports
-from SIECLE; a member gets 403, someone of another school 404, as for a missing id):
+"""The Élèves pages that help students' accounts (administrators; a member gets 403,
+someone of another school 404, as for a missing id):
 
 - identifiers and one-time passwords, for one student (`/eleves/<id>/mot-de-passe/`) or a
-  class (`/eleves/mots-de-passe/?classe=4A`): a confirmation (GET: who will get one, who
-  won't and why), then the generation (POST), whose answer is the only place the
-  passwords ever are: the cards to print and the CSV, never cached;
-- undoing a wrong link (`/eleves/<id>/dissocier/`): a confirmation naming the student and
-  the account, then the change (POST).
+  class (`/eleves/mots-de-passe/?classe=4A`), in schools that import from SIECLE only (the
+  others' students join with their own accounts; elsewhere the "import unavailable"
+  page, and no link to it): a confirmation (GET: who will get one, who won't and why),
+  then the generation (POST), whose answer is the only place the passwords ever are: the
+  cards to print and the CSV, never cached;
+- undoing a wrong link (`/eleves/<id>/dissocier/`), in any school (a wrong account can
+  join wherever students join): a confirmation naming the student, the account and its
+  participations for the student (which the change deletes), then the change (POST).
 
 The CSV is a `data:` link inside that one answer (the file's bytes, base64): nothing is
 kept on the server to download later, so there is no stored clear password, no token to
@@ -55,6 +58,10 @@ REFUSAL_REASONS = {
     PasswordRefusal.OTHER_SCHOOL: gettext_lazy("the account is also linked in another school"),
     PasswordRefusal.TEAM_MEMBER: gettext_lazy("the account belongs to a member of a school's team"),
     PasswordRefusal.INCOMPLETE: gettext_lazy("no birth date to make an identifier from"),
+    PasswordRefusal.SAME_INE_ELSEWHERE: gettext_lazy(
+        "already has an account in another school (same INE): the student signs in with it"
+    ),
+    PasswordRefusal.STAFF: gettext_lazy("the account belongs to the platform's staff"),
 }
 
 
@@ -161,31 +168,50 @@ def _file_part(value: str) -> str:
 @require_http_methods(["GET", "POST"])
 @org_view(get=learner_get_for_admin)
 def learner_dissociate_view(request: HttpRequest, learner: Learner) -> HttpResponse:
-    """Undo a wrong link: a confirmation naming the student and the account (GET), then
-    the change (POST). A learner no longer linked: the page says so (409)."""
+    """Undo a wrong link: a confirmation naming the student, the account and that
+    account's participations for the student, which the change deletes (GET), then the
+    change (POST). A learner no longer linked: the page says so (409).
+
+    The change and the list are the campaigns' (participations): imported at call time
+    only, as `views.learner_detail` does, so that loading `students` never loads
+    `campaigns` (which is built on it)."""
+    from campaigns.selectors import participation_list_for_account
+    from campaigns.services import learner_dissociate
+
     detail_url = reverse("students:learner_detail", args=[learner.pk])
     status = 200
     error: AppError | None = None
     if request.method == "POST":
         try:
-            services.learner_dissociate(actor=request.user, learner=learner)
+            learner_dissociate(actor=request.user, learner=learner)
         except services.LearnerNotLinkedError as refused:
             error, status = refused, refused.status
         else:
             messages.success(
                 request,
                 _(
-                    "The account is no longer linked to this student. They can join a "
-                    "campaign again with their own account."
+                    "The account is no longer linked to this student, and its participations "
+                    "for them were deleted. The student can join the campaigns again with "
+                    "their own account."
                 ),
             )
             return redirect(detail_url)
     if learner.user is None and error is None:
         error, status = services.LearnerNotLinkedError(), 409
+    participations = []
+    if error is None:
+        participations = list(
+            participation_list_for_account(learner=learner, user_id=learner.user_id)
+        )
     sign_in_shown(learner, is_admin=True)
     return render(
         request,
         "students/learner_dissociate.html",
-        {"learner": learner, "error": error, "detail_url": detail_url},
+        {
+            "learner": learner,
+            "error": error,
+            "detail_url": detail_url,
+            "participations": participations,
+        },
         status=status,
     )

@@ -51,10 +51,10 @@ def import_get_for_admin(*, user: User, import_id: int) -> tuple[Import, Members
     return import_, membership
 
 
-def learner_get_for_member(*, user: User, learner_id: int) -> tuple[Learner, Membership]:
+def _learner_get_for_role(*, user: User, learner_id: int, role: str) -> tuple[Learner, Membership]:
     """A student (active or disabled: their history stays), for an active member of their
-    organisation. Two queries: the learner with their account (and how it signs in, the
-    annotation `sign_in`), then the membership."""
+    organisation with `role`. Two queries: the learner with their account (and how it
+    signs in, the annotation `sign_in`), then the membership."""
     learner = (
         Learner.objects.select_related("user")
         .annotate(sign_in=learner_sign_in())
@@ -64,25 +64,18 @@ def learner_get_for_member(*, user: User, learner_id: int) -> tuple[Learner, Mem
     if learner is None:
         raise Http404
     membership = membership_get_for_role(
-        user=user, organization_id=learner.organization_id, role=Membership.Role.MEMBER
+        user=user, organization_id=learner.organization_id, role=role
     )
     learner.organization = membership.organization
     return learner, membership
+
+
+def learner_get_for_member(*, user: User, learner_id: int) -> tuple[Learner, Membership]:
+    """A student, for an active member of their organisation (`/eleves/<id>/`)."""
+    return _learner_get_for_role(user=user, learner_id=learner_id, role=Membership.Role.MEMBER)
 
 
 def learner_get_for_admin(*, user: User, learner_id: int) -> tuple[Learner, Membership]:
     """A student, for an administrator of their organisation (one-time passwords,
-    undoing a link): as `learner_get_for_member`, then the role (403 for a member)."""
-    learner = (
-        Learner.objects.select_related("user")
-        .annotate(sign_in=learner_sign_in())
-        .filter(pk=learner_id)
-        .first()
-    )
-    if learner is None:
-        raise Http404
-    membership = membership_get_for_role(
-        user=user, organization_id=learner.organization_id, role=Membership.Role.ADMIN
-    )
-    learner.organization = membership.organization
-    return learner, membership
+    undoing a link): 403 for a member."""
+    return _learner_get_for_role(user=user, learner_id=learner_id, role=Membership.Role.ADMIN)

@@ -1,11 +1,14 @@
-"""How many generations of one-time passwords an organisation may make: 20 in an hour
-(a class or a student each), well above what a school needs at the start of the year,
-far below what would let a stolen administrator session take over every pupil's account.
+"""How many generations of one-time passwords an organisation may make: 60 in a clock
+hour (a class or a student each). A lycée with 30 classes or more gives every class its
+cards at the start of the year, some twice, within the hour; 60 stays far below what
+would let a stolen administrator session take over every pupil's account one by one.
 
-Counted in the cache per organisation and fixed hour (an atomic increment), before the
-generation: one refused or failed still counts. The cache unreachable, the limit fails
-closed (`OneTimePasswordLimitUnavailableError`): a generation resets passwords, an
-unchecked limit is no limit, and it can wait for Redis to come back.
+Counted in the cache per organisation and clock hour (an atomic increment; 10:00-10:59,
+then a new count), before the generation: one refused or failed still counts. The
+message says so ("this hour", not "the last hour", which a fixed window is not). The
+cache unreachable, the limit fails closed (`OneTimePasswordLimitUnavailableError`): a
+generation resets passwords, an unchecked limit is no limit, and it can wait for Redis
+to come back.
 """
 
 from __future__ import annotations
@@ -19,15 +22,16 @@ from accounts.limits import CACHE_ERRORS, warn_cache_unreachable
 from organizations.models import Organization
 from pixorga.errors import AppError
 
-GENERATIONS_PER_HOUR = 20
+GENERATIONS_PER_HOUR = 60
 _WINDOW = 3600
 
 
 class OneTimePasswordLimitError(AppError):
     code = "ONE_TIME_PASSWORD_LIMIT"
     default_message = _(
-        "Your school generated %(limit)s series of passwords in the last hour: wait a "
-        "little before generating more. Nothing was changed."
+        "Your school has generated %(limit)s series of passwords this hour, the most "
+        "allowed: you can generate more from the start of the next hour. Nothing was "
+        "changed."
     )
     status = 429
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Value, When
 
 from accounts.selectors import gar_method_exists
-from organizations.models import Organization
+from organizations.models import Membership, Organization
 
 from .models import Import, Learner
 from .normalize import normalize_search
@@ -150,6 +150,41 @@ def import_latest(*, organization: Organization) -> Import | None:
     return Import.objects.filter(organization=organization).order_by("-created_at", "-id").first()
 
 
+def learner_account_elsewhere_by_ine(*, learner: Learner, exclude_user_id: int | None = None):
+    """The account a learner of another school with this learner's INE is linked to (the
+    newest such learner), unless it is `exclude_user_id` (the same student coming back);
+    None otherwise. The one rule, for the students' side (R1x, `campaigns.reconciliation`)
+    and the school's side (one-time passwords): one INE, one account, whatever the school."""
+    if not learner.ine:
+        return None
+    other = (
+        Learner.objects.filter(ine=learner.ine, user__isnull=False, source=Learner.Source.SIECLE)
+        .exclude(organization_id=learner.organization_id)
+        .select_related("user")
+        # How that account signs in, for the refusal's masked sign-in (no second query).
+        .annotate(user_has_gar_method=gar_method_exists("user_id"))
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+    if other is None or (exclude_user_id is not None and other.user_id == exclude_user_id):
+        return None
+    other.user.has_gar_method = other.user_has_gar_method
+    return other.user
+
+
+def ines_with_account_elsewhere(*, organization: Organization, ines: Iterable[str]) -> set[str]:
+    """Of these INE, those that a learner of another school linked to an account has (the
+    rule of `learner_account_elsewhere_by_ine`, for many learners in one query)."""
+    ines = {ine for ine in ines if ine}
+    if not ines:
+        return set()
+    return set(
+        Learner.objects.filter(ine__in=ines, user__isnull=False, source=Learner.Source.SIECLE)
+        .exclude(organization=organization)
+        .values_list("ine", flat=True)
+    )
+
+
 # --- Identifiers and one-time passwords (students.services.student_accounts) ------------
 
 
@@ -164,6 +199,10 @@ class PasswordRefusal:
     OTHER_SCHOOL = "other_school"  # linked to a learner of another school too
     TEAM_MEMBER = "team_member"  # a member of a school's team, not a pupil's account
     INCOMPLETE = "incomplete"  # no birth date to make an identifier from
+    # No account here, but the same INE is linked to an account in another school: the
+    # student has one already (R1x on the students' side), a second one would split them.
+    SAME_INE_ELSEWHERE = "same_ine_elsewhere"
+    STAFF = "staff"  # a platform staff account, never a pupil's
 
 
 class PasswordAction:
@@ -183,11 +222,14 @@ def learner_password_plan(
 ) -> list[PasswordPlanRow]:
     """For each learner (annotated `sign_in`, with their account), what a generation of
     one-time passwords would do: create an identifier account, reset its password, or
-    nothing and why. Two queries whatever the number of learners (the accounts' other
-    schools, their memberships). The confirmation page shows it; the service computes it
-    again under the learners' row locks."""
-    from organizations.models import Membership
-
+    nothing and why. At most three queries whatever the number of learners (the accounts'
+    other schools, their memberships, the INE of unlinked learners linked elsewhere). The
+    confirmation page shows it; the service computes it again under the learners' row
+    locks."""
+    ines_elsewhere = ines_with_account_elsewhere(
+        organization=organization,
+        ines=(learner.ine for learner in learners if learner.user_id is None and learner.ine),
+    )
     user_ids = {learner.user_id for learner in learners if learner.user_id}
     elsewhere = set()
     members = set()
@@ -207,12 +249,16 @@ def learner_password_plan(
         elif learner.user_id is None:
             if learner.birthdate is None:
                 rows.append(PasswordPlanRow(learner, None, PasswordRefusal.INCOMPLETE))
+            elif learner.ine in ines_elsewhere:
+                rows.append(PasswordPlanRow(learner, None, PasswordRefusal.SAME_INE_ELSEWHERE))
             else:
                 rows.append(PasswordPlanRow(learner, PasswordAction.CREATE))
         elif learner.sign_in == "ent":
             rows.append(PasswordPlanRow(learner, None, PasswordRefusal.ENT))
         elif learner.sign_in == "email":
             rows.append(PasswordPlanRow(learner, None, PasswordRefusal.EMAIL))
+        elif learner.user.is_staff or learner.user.is_superuser:
+            rows.append(PasswordPlanRow(learner, None, PasswordRefusal.STAFF))
         elif learner.user_id in members:
             rows.append(PasswordPlanRow(learner, None, PasswordRefusal.TEAM_MEMBER))
         elif learner.user_id in elsewhere:

@@ -82,8 +82,9 @@ def learner_list_view(request: HttpRequest) -> HttpResponse:
                 if method in filters["sign_in"]
             ],
             # One class chosen: its students can get identifiers and one-time passwords.
+            # (administrators of a school that imports from SIECLE, as the pages check).
             "password_division": filters["divisions"][0]
-            if is_admin and len(filters["divisions"]) == 1
+            if is_admin and organization.can_import_from_siecle and len(filters["divisions"]) == 1
             else "",
             "is_filtered": bool(filters["search"] or filters["divisions"] or filters["sign_in"]),
             "query_string": query.urlencode(),
@@ -269,5 +270,7 @@ def learner_detail(request: HttpRequest, learner: Learner) -> HttpResponse:
             "learner": learner,
             "participations": participation_list_for_learner(learner=learner),
             "is_admin": is_admin,
+            # One-time passwords: for schools that import from SIECLE (the page checks it).
+            "can_give_passwords": is_admin and learner.organization.can_import_from_siecle,
         },
     )

@@ -23,13 +23,17 @@ from accounts.models import AuthenticationMethod, User
 from accounts.services import (
     authentication_method_add,
     authentication_method_replace_external_id,
-    user_create_with_identifier,
 )
 from organizations.audit import Action, OnBehalfOf, audit_record
 from organizations.models import Membership, Organization
 
 from ..reconciliation import check_can_link
-from ..services.joining import LinkMethod, _link, _locked_learner, student_identifier_base
+from ..services.joining import (
+    LinkMethod,
+    _link,
+    _locked_learner,
+    learner_account_create_and_link,
+)
 from .errors import GarLinkedToAnotherEntAccountError, GarNotAMemberError
 
 GAR = AuthenticationMethod.Provider.GAR
@@ -68,18 +72,9 @@ def gar_student_sign_up(
     learner = _locked_learner(organization_id=organization.pk, learner_id=learner_id)
     learner.organization = organization
     check_can_link(learner=learner, user=None)
-    user = user_create_with_identifier(
-        identifier_base=student_identifier_base(
-            first_name=learner.first_name,
-            last_name=learner.display_last_name,
-            birthdate=learner.birthdate,
-        ),
-        first_name=learner.first_name,
-        last_name=learner.display_last_name,
-        password=None,
-        language=language,
+    user = learner_account_create_and_link(
+        learner=learner, password=None, language=language, method=LinkMethod.GAR
     )
-    _link(learner=learner, user=user, method=LinkMethod.GAR, campaign=None)
     _add_method(user=user, identity=identity, organization=organization, reason="sign_up")
     return user
 

@@ -10,6 +10,7 @@ from .campaigns import (
     campaign_unarchive,
     campaign_update,
 )
+from .joining import learner_dissociate
 from .ownership import campaign_pass_on_ownership
 from .participations import participation_delete, participation_share, participation_start
 
@@ -23,6 +24,7 @@ __all__ = [
     "campaign_replace_code",
     "campaign_unarchive",
     "campaign_update",
+    "learner_dissociate",
     "participation_delete",
     "participation_share",
     "participation_start",

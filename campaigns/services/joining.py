@@ -17,20 +17,18 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from accounts.services import user_create_with_identifier
 from organizations.audit import Action, OnBehalfOf, audit_record
-from organizations.models import Organization
+from organizations.guards import check_active_admin
+from organizations.models import AuditLog, Organization
 from students.models import Learner
-
-# The generated identifier's rule is the students' app's (the school also generates
-# identifiers, `students.services.student_accounts`); re-exported here for the sign-up.
-from students.normalize import learner_search_name, learner_sort_name, student_identifier_base
+from students.normalize import learner_search_name, learner_sort_name
+from students.services.student_accounts import LearnerNotLinkedError, learner_account_create
 
 from ..errors import LearnerDisabledError
 from ..join_errors import AccountLinkedToAnotherLearnerError, NoMatchError, StudentJoinError
 from ..models import Campaign, Participation
 from ..reconciliation import check_can_link, learner_for_automatic_link
-from .participations import participation_start
+from .participations import participation_start, participations_delete_for_account
 
 
 class LinkMethod:
@@ -71,6 +69,12 @@ def _link(*, learner: Learner, user: User, method: str, campaign: Campaign | Non
     if linked != 1:  # pragma: no cover - the row is locked and was checked unlinked
         raise RuntimeError("the learner was linked under its lock")
     learner.user = user
+    return _record_link(learner=learner, user=user, method=method, campaign=campaign)
+
+
+def _record_link(
+    *, learner: Learner, user: User, method: str, campaign: Campaign | None
+) -> Learner:
     audit_record(
         actor=user,
         on_behalf_of=OnBehalfOf.SELF,
@@ -107,12 +111,18 @@ def learner_link_automatically(
 ) -> Learner | None:
     """The student changed school: the learner here with the INE and birth date of their
     learner elsewhere is theirs, linked without a form (same rule as the import's relink).
-    None when there is no such single learner, or when a check refuses (the form, then
-    its refusal, follows)."""
+    None when there is no such single learner, when an administrator unlinked this account
+    from it before (`learner_dissociate`), or when a check refuses (the form, then its
+    refusal, follows). The import's relink only fills learners new to the school, so it
+    never links a dissociated pair again."""
     if Learner.objects.filter(organization=organization, user=user).exists():
         return None
     found = learner_for_automatic_link(organization=organization, user=user)
     if found is None:
+        return None
+    if _was_dissociated(learner_id=found.pk, user_id=user.pk):
+        # An administrator undid this very link: never made again without the student
+        # confirming it on the form.
         return None
     learner = _locked_learner(organization_id=organization.pk, learner_id=found.pk)
     learner.organization = organization
@@ -121,6 +131,18 @@ def learner_link_automatically(
     except StudentJoinError:
         return None
     return _link(learner=learner, user=user, method=LinkMethod.AUTOMATIC, campaign=campaign)
+
+
+def _was_dissociated(*, learner_id: int, user_id: int) -> bool:
+    """Whether an administrator unlinked this account from this learner (`learner_dissociate`:
+    its `learner.dissociated` audit row names both; the log is kept, never changed). One
+    query on the log's target index."""
+    return AuditLog.objects.filter(
+        action=Action.LEARNER_DISSOCIATED,
+        target_type="students.learner",
+        target_id=learner_id,
+        details__user_id=user_id,
+    ).exists()
 
 
 @transaction.atomic
@@ -181,18 +203,29 @@ def student_sign_up(
     learner = _locked_learner(organization_id=organization.pk, learner_id=learner_id)
     learner.organization = organization
     check_can_link(learner=learner, user=None)
-    user = user_create_with_identifier(
-        identifier_base=student_identifier_base(
-            first_name=learner.first_name,
-            last_name=learner.display_last_name,
-            birthdate=learner.birthdate,
-        ),
-        first_name=learner.first_name,
-        last_name=learner.display_last_name,
+    return learner_account_create_and_link(
+        learner=learner,
         password=password,
         language=language,
+        method=LinkMethod.SIGN_UP,
+        campaign=campaign,
     )
-    _link(learner=learner, user=user, method=LinkMethod.SIGN_UP, campaign=campaign)
+
+
+def learner_account_create_and_link(
+    *,
+    learner: Learner,
+    password: str | None,
+    language: str,
+    method: str,
+    campaign: Campaign | None = None,
+) -> User:
+    """The student's own new account (a generated identifier; `password=None`: unusable,
+    for the ENT) linked to `learner`, and the link recorded on behalf of SELF. The caller
+    holds the learner's row lock and ran `check_can_link(user=None)`: the sign-up without
+    an e-mail and the GAR's first arrival."""
+    user = learner_account_create(learner=learner, password=password, language=language)
+    _record_link(learner=learner, user=user, method=method, campaign=campaign)
     return user
 
 
@@ -219,3 +252,39 @@ def student_join(*, campaign: Campaign, user: User, external_id: str = "") -> Pa
     return participation_start(
         campaign=campaign, user=user, learner=learner, external_id=external_id
     )
+
+
+@transaction.atomic
+def learner_dissociate(*, actor: User, learner: Learner) -> list[int]:
+    """Undo the link between a learner and its account (a student who joined with the
+    wrong account), for an administrator of the learner's school. The account's
+    participations for that student, sent or not, are deleted (soft, each campaign's
+    `participation.deleted` recorded): it no longer sends results as the student, and the
+    student can join those campaigns again with their own account (nothing left sent in
+    their name by someone else). Returns the deleted participations' ids.
+
+    LearnerNotLinkedError when it has no account (anymore); PermissionDenied when the
+    actor is not an active administrator of the learner's school. Recorded as
+    `learner.dissociated` on behalf of ADMIN (ids only)."""
+    organization = learner.organization
+    check_active_admin(user=actor, organization_id=organization.pk)
+    locked = Learner.objects.select_for_update().filter(pk=learner.pk).first()
+    if locked is None or locked.user_id is None:
+        raise LearnerNotLinkedError(meta={"learner_id": learner.pk})
+    user_id = locked.user_id
+    Learner.objects.filter(pk=learner.pk).update(user=None)
+    locked.organization = organization
+    deleted = participations_delete_for_account(
+        actor=actor, learner=locked, user_id=user_id, on_behalf_of=OnBehalfOf.ADMIN
+    )
+    audit_record(
+        actor=actor,
+        on_behalf_of=OnBehalfOf.ADMIN,
+        action=Action.LEARNER_DISSOCIATED,
+        organization=organization,
+        target=locked,
+        details={"learner_id": learner.pk, "user_id": user_id, "participation_ids": deleted},
+    )
+    learner.user = None
+    learner.user_id = None
+    return deleted

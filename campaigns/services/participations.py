@@ -67,9 +67,10 @@ def participation_start(
     if previous is not None and previous.status == Status.STARTED:
         if previous.user_id == user.pk:
             return previous
-        # Started by the account the school unlinked since (a wrong link, undone by
-        # `students.services.learner_dissociate`): that attempt is the other person's.
-        # It is kept, deleted, and the student starts afresh with their own account.
+        # Started by another account linked to this learner before (`learner_dissociate`
+        # deletes such attempts; this covers a link undone any other way, e.g. the back
+        # office): that attempt is the other person's. It is kept, deleted, and the
+        # student starts afresh with their own account.
         previous.deleted_at = timezone.now()
         previous.save(update_fields=["deleted_at"])
         previous = None
@@ -93,8 +94,13 @@ def participation_start(
 def participation_share(*, participation: Participation, user: User) -> Participation:
     """The student sends their results to the organisation (STARTED → SHARED), also once
     the campaign is archived. ParticipationAlreadySharedError the second time."""
-    current = Participation.objects.select_for_update().get(pk=participation.pk)
-    if current.user_id != user.pk:
+    current = (
+        Participation.objects.select_for_update(of=("self",))
+        .select_related("learner")
+        .get(pk=participation.pk)
+    )
+    if current.user_id != user.pk or current.learner.user_id != user.pk:
+        # Not this account's, or made for a student the school has unlinked it from since.
         raise PermissionDenied("one sends only one's own results")
     if current.deleted_at is not None:
         raise CampaignDeletedError(meta={"participation_id": current.pk})
@@ -137,6 +143,45 @@ def participation_delete(*, actor: User, participation: Participation, on_behalf
     )
     participation.deleted_at, participation.deleted_by = now, actor
     return len(rows)
+
+
+@transaction.atomic
+def participations_delete_for_account(
+    *, actor: User, learner: Learner, user_id: int, on_behalf_of: str
+) -> list[int]:
+    """Delete (soft) every participation of `learner` made with the account `user_id`,
+    sent or not: undoing a wrong link (`joining.learner_dissociate`), so that the account
+    no longer sends results as that student and the student can join again. One
+    `participation.deleted` row per campaign, as `participation_delete`. Returns the ids."""
+    rows = list(
+        Participation.objects.select_for_update()
+        .filter(learner=learner, user_id=user_id, deleted_at__isnull=True)
+        .order_by("campaign_id", "pk")
+    )
+    if not rows:
+        return []
+    now = timezone.now()
+    Participation.objects.filter(pk__in=[row.pk for row in rows]).update(
+        deleted_at=now, deleted_by=actor
+    )
+    by_campaign: dict[int, list[Participation]] = {}
+    for row in rows:
+        by_campaign.setdefault(row.campaign_id, []).append(row)
+    for campaign_id, campaign_rows in by_campaign.items():
+        audit_record(
+            actor=actor,
+            on_behalf_of=on_behalf_of,
+            action=Action.PARTICIPATION_DELETED,
+            organization=learner.organization,
+            target=campaign_rows[-1],
+            details={
+                "campaign_id": campaign_id,
+                "learner_id": learner.pk,
+                "participation_ids": [row.pk for row in campaign_rows],
+                "statuses": sorted({row.status for row in campaign_rows}),
+            },
+        )
+    return [row.pk for row in rows]
 
 
 def _checked_external_id(campaign: Campaign, value: str) -> str:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.language import supported_or_default
 from accounts.models import User
 from students.models import Learner
-from students.normalize import normalize_match_name
+from students.normalize import normalize_match_name, student_identifier_base
 
 from .. import limits
 from ..join_errors import JoinRateLimitedError, NoMatchError
@@ -28,7 +28,6 @@ from ..models import Campaign
 from ..reconciliation import check_can_link, learner_find
 from ..services.joining import (
     learner_link,
-    student_identifier_base,
     student_learner,
     student_sign_up,
 )

@@ -18,14 +18,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from organizations.audit import OnBehalfOf
-from organizations.models import Membership, Organization
+from organizations.guards import check_active_admin
+from organizations.models import Organization
 from organizations.selectors import membership_emails_in_organization
 from pixorga.errors import AppError
 
@@ -155,7 +156,7 @@ def invitations_send_many(
     sent). Each e-mail is recorded as `invitation.sent` (source "team")."""
     parsed = addresses_parse("\n".join(emails))
     addresses_check(parsed)
-    _check_admin(actor, organization.pk)
+    check_active_admin(user=actor, organization_id=organization.pk)
     if organization.is_archived:
         raise OrganizationClosedError(meta={"organization_id": organization.pk})
     plan = team_invitations_preview(organization=organization, emails=parsed.emails)
@@ -187,7 +188,7 @@ def invitation_resend_by_admin(*, invitation: Invitation, actor: User) -> Invita
     order: PermissionDenied, InvitationNotPendingError, InvitationResendTooSoonError (read
     under the row lock: two clicks at once send one e-mail), the organisation's hourly
     limit; then those of `invitation_resend`."""
-    _check_admin(actor, invitation.organization_id)
+    check_active_admin(user=actor, organization_id=invitation.organization_id)
     current = _lock_pending(invitation)
     wait = limits.resend_wait_seconds(current.last_sent_at)
     if wait:
@@ -208,16 +209,5 @@ def invitation_resend_by_admin(*, invitation: Invitation, actor: User) -> Invita
 def invitation_cancel_by_admin(*, invitation: Invitation, actor: User) -> Invitation:
     """Cancel a pending invitation from the team page: its link stops working at once
     (PermissionDenied, InvitationNotPendingError)."""
-    _check_admin(actor, invitation.organization_id)
+    check_active_admin(user=actor, organization_id=invitation.organization_id)
     return invitation_cancel(invitation=invitation, actor=actor, on_behalf_of=OnBehalfOf.ADMIN)
-
-
-def _check_admin(actor: User, organization_id: int) -> None:
-    """The page's guard checked it; a service called from elsewhere checks it again."""
-    if not Membership.objects.filter(
-        user=actor,
-        organization_id=organization_id,
-        role=Membership.Role.ADMIN,
-        disabled_at__isnull=True,
-    ).exists():
-        raise PermissionDenied("not an administrator of this organisation")

@@ -4,8 +4,9 @@ The import's steps are in `imports` (the check in `validation`), its state machi
 one way its status changes) in `states`, the preview in `preview`, the set-based writes
 in `apply`, the validated rows file in `rows`, the periodic clean-up in `maintenance`,
 the error codes, their sentences and the page's report in `errors`, the complete list
-of errors as a file in `error_file`. Helping students' accounts (one-time passwords,
-undoing a wrong link) is in `student_accounts`.
+of errors as a file in `error_file`. Helping students' accounts (one-time passwords, the
+identifier account made for a learner) is in `student_accounts`; undoing a wrong link
+deletes participations, so it is `campaigns.services.learner_dissociate`.
 """
 
 from .apply import learners_write, learners_write_portable
@@ -54,7 +55,7 @@ from .student_accounts import (
     IssuedPassword,
     LearnerNotLinkedError,
     NoPasswordToGenerateError,
-    learner_dissociate,
+    learner_account_create,
     learner_passwords_generate,
 )
 from .validation import ValidationRunning, import_validate, web_reader_limits
@@ -104,7 +105,7 @@ __all__ = [
     "imports_expire_details",
     "imports_reap_stuck",
     "imports_resend_queued",
-    "learner_dissociate",
+    "learner_account_create",
     "learner_passwords_generate",
     "learners_write",
     "learners_write_portable",

@@ -1,20 +1,22 @@
 """Helping students from the school side (administrators): identifiers and one-time
-passwords for one student or a whole class, and undoing a wrong link.
+passwords for one student or a whole class; the one way an identifier account is made
+for a learner (`learner_account_create`, also the students' sign-up without an e-mail).
 
 A one-time password is given only to an account that is the school's to help: none yet
 (an account with a generated identifier is created and linked, as the sign-up without an
-e-mail would have), or one that signs in by identifier alone, is no team member's and is
-linked to no learner of another school (`selectors.learner_password_plan`). Never an
-account with an e-mail (its owner resets their password by e-mail), never an ENT account,
-never a disabled learner. The password is stored hashed only; the clear one is returned
-to the caller, the page that shows it once. The account must choose its own at its next
-sign-in (`User.must_change_password`).
+e-mail would have, unless the learner's INE is linked to an account in another school:
+the student has one already), or one that signs in by identifier alone, is no team
+member's nor platform staff's and is linked to no learner of another school
+(`selectors.learner_password_plan`). Never an account with an e-mail (its owner resets
+their password by e-mail), never an ENT account, never a disabled learner. The password
+is stored hashed only; the clear one is returned to the caller, the page that shows it
+once. The account must choose its own at its next sign-in (`User.must_change_password`).
 
-Dissociating sets the learner's account to none: the participations stay the learner's
-(the school's record), each still naming the account that made it. The student can join
-again with the right account (reconciliation links the learner again).
+Undoing a wrong link deletes the account's participations for that student: it is a
+write on campaigns, so it is `campaigns.services.learner_dissociate` (this app may not
+import `campaigns`); `LearnerNotLinkedError` is its refusal, here for the page.
 
-Both are recorded on behalf of ADMIN, ids and counts only.
+Generations are recorded on behalf of ADMIN, ids and counts only.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,8 @@ from accounts.services import (
     user_set_one_time_password,
 )
 from organizations.audit import Action, OnBehalfOf, audit_record
-from organizations.models import Membership, Organization
+from organizations.guards import check_active_admin
+from organizations.models import Organization
 from pixorga.errors import AppError
 
 from ..limits import one_time_password_generation_count
@@ -44,6 +46,7 @@ from ..selectors import (
     SORT_KEYS,
     PasswordAction,
     PasswordPlanRow,
+    learner_account_elsewhere_by_ine,
     learner_password_plan,
     learner_sign_in,
 )
@@ -78,14 +81,39 @@ class GeneratedPasswords:
     refused: list[PasswordPlanRow] = field(default_factory=list)
 
 
-def _check_admin(*, actor: User, organization: Organization) -> None:
-    if not Membership.objects.filter(
-        user=actor,
-        organization=organization,
-        role=Membership.Role.ADMIN,
-        disabled_at__isnull=True,
-    ).exists():
-        raise PermissionDenied("only an administrator of the school helps its students")
+def learner_account_create(
+    *,
+    learner: Learner,
+    password: str | None,
+    language: str = "fr",
+    must_change_password: bool = False,
+) -> User:
+    """An account with an identifier generated from the learner's names and birth date,
+    linked to `learner` (row-locked by the caller, checked by it: the sign-up runs the
+    reconciliation's checks, the one-time passwords the plan). The link is refused again
+    here if the learner has an account, or its INE one in another school (ValueError: the
+    callers' checks let it through). Not recorded: each caller records what it did."""
+    if learner.user_id is not None:
+        raise ValueError("the learner has an account already")
+    if learner_account_elsewhere_by_ine(learner=learner) is not None:
+        raise ValueError("the learner's INE is linked to an account in another school")
+    user = user_create_with_identifier(
+        identifier_base=student_identifier_base(
+            first_name=learner.first_name,
+            last_name=learner.display_last_name,
+            birthdate=learner.birthdate,
+        ),
+        first_name=learner.first_name,
+        last_name=learner.display_last_name,
+        password=password,
+        language=language,
+        must_change_password=must_change_password,
+    )
+    # Under the learner's row lock, checked unlinked: a new account of its own.
+    if Learner.objects.filter(pk=learner.pk, user__isnull=True).update(user=user) != 1:
+        raise ValueError("the learner was linked meanwhile")  # pragma: no cover - locked
+    learner.user = user
+    return user
 
 
 @transaction.atomic
@@ -101,7 +129,7 @@ def learner_passwords_generate(
     are returned in `refused` with their reason. Refusals of the whole:
     NoPasswordToGenerateError (none allowed), the limits' errors (20 an hour per school;
     the cache down), PermissionDenied (the actor is not an active administrator there)."""
-    _check_admin(actor=actor, organization=organization)
+    check_active_admin(user=actor, organization_id=organization.pk)
     learners = list(
         Learner.objects.select_for_update(of=("self",))
         .filter(organization=organization, pk__in=list(learner_ids))
@@ -119,20 +147,9 @@ def learner_passwords_generate(
         learner = row.learner
         password = one_time_password_generate()
         if row.action == PasswordAction.CREATE:
-            user = user_create_with_identifier(
-                identifier_base=student_identifier_base(
-                    first_name=learner.first_name,
-                    last_name=learner.display_last_name,
-                    birthdate=learner.birthdate,
-                ),
-                first_name=learner.first_name,
-                last_name=learner.display_last_name,
-                password=password,
-                must_change_password=True,
+            user = learner_account_create(
+                learner=learner, password=password, must_change_password=True
             )
-            # Under the learner's row lock, checked unlinked: a new account of its own.
-            Learner.objects.filter(pk=learner.pk, user__isnull=True).update(user=user)
-            learner.user = user
         else:
             user = user_set_one_time_password(user=learner.user, password=password)
         result.issued.append(
@@ -157,28 +174,3 @@ def learner_passwords_generate(
         },
     )
     return result
-
-
-@transaction.atomic
-def learner_dissociate(*, actor: User, learner: Learner) -> Learner:
-    """Undo the link between a learner and its account (a student who joined with the
-    wrong account). LearnerNotLinkedError when it has none (anymore); PermissionDenied
-    when the actor is not an active administrator of the learner's school."""
-    organization = learner.organization
-    _check_admin(actor=actor, organization=organization)
-    locked = Learner.objects.select_for_update().filter(pk=learner.pk).first()
-    if locked is None or locked.user_id is None:
-        raise LearnerNotLinkedError(meta={"learner_id": learner.pk})
-    user_id = locked.user_id
-    Learner.objects.filter(pk=learner.pk).update(user=None)
-    audit_record(
-        actor=actor,
-        on_behalf_of=OnBehalfOf.ADMIN,
-        action=Action.LEARNER_DISSOCIATED,
-        organization=organization,
-        target=locked,
-        details={"learner_id": learner.pk, "user_id": user_id},
-    )
-    learner.user = None
-    learner.user_id = None
-    return learner

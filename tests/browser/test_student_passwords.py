@@ -85,10 +85,14 @@ def test_a_class_gets_its_cards_and_csv_then_a_student_chooses_a_password(
     expect(student).to_have_url(f"{live_server.url}/compte/nouveau-mot-de-passe/")
     expect(student.get_by_role("heading", level=1)).to_have_text("Choisis ton nouveau mot de passe")
     student.goto("/mes-parcours/")
-    expect(student).to_have_url(f"{live_server.url}/compte/nouveau-mot-de-passe/")
+    # The page asked for comes back once the password is chosen.
+    expect(student).to_have_url(
+        f"{live_server.url}/compte/nouveau-mot-de-passe/?next=%2Fmes-parcours%2F"
+    )
     student.get_by_label("Nouveau mot de passe", exact=True).fill("Un-vrai-mot-de-passe-42")
     student.get_by_label("Confirmation du nouveau mot de passe").fill("Un-vrai-mot-de-passe-42")
     student.get_by_role("button", name="Enregistrer mon nouveau mot de passe").click()
     expect(student.locator("main")).to_contain_text("Ton nouveau mot de passe est enregistré")
+    expect(student).to_have_url(f"{live_server.url}/mes-parcours/")
     context.close()
     assert not User.objects.get(username="lea.martin1705").must_change_password

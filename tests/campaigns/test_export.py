@@ -8,8 +8,9 @@ import io
 
 import pytest
 
-from campaigns.exports import export_file_name, neutralise
+from campaigns.exports import export_file_name
 from campaigns.models import Participation
+from pixorga.spreadsheet import neutralise
 from tests.factories import make_campaign, make_learner, make_participation
 
 pytestmark = pytest.mark.django_db

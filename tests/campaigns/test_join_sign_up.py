@@ -11,7 +11,8 @@ from accounts.models import User
 from accounts.services import user_create_with_identifier
 from campaigns.join_errors import LinkedInThisSchoolError
 from campaigns.models import Participation
-from campaigns.services.joining import student_identifier_base, student_sign_up
+from campaigns.services.joining import student_sign_up
+from students.normalize import student_identifier_base
 from tests.campaigns.join_helpers import BIRTHDATE, identity, refusal_code, text
 from tests.factories import audit_rows, link_learner, make_campaign, make_organization, make_student
 

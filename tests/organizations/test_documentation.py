@@ -147,27 +147,83 @@ def test_headings_go_down_one_level_at_a_time(client, member_user):
         assert level <= previous + 1, levels
 
 
-def test_every_quoted_label_is_a_message_of_another_page():
-    """The guides quote buttons, links and fields through LABELS: each must be the very
-    message another template or module shows, or the guide names a button that is not
-    there."""
-    sources = [
-        path
-        for pattern in ("templates/**/*.html", "*/**/*.py")
-        for path in ROOT.glob(pattern)
-        if ".venv" not in path.parts
-        and "tests" not in path.parts
-        and path
-        not in (
-            DOCUMENTATION,
-            ROOT / "pixorga" / "documentation.py",
-            ROOT / "campaigns" / "troubleshooting.py",
-        )
+# Where each label the guides quote is shown: the page (template or module) the guide's
+# step is about. A new label needs its line here.
+LABEL_SOURCES = {
+    "accept_invitation": "templates/invitations/email/body.html",
+    "create_account": "templates/invitations/accept_signed_out.html",
+    "sign_in": "templates/invitations/accept_signed_out.html",
+    "accept": "templates/invitations/accept.html",
+    "accept_cgu": "templates/legal/cgu.html",
+    "self_activation": "templates/account/login.html",
+    "students": "templates/partials/header.html",
+    "import": "templates/students/learner_list.html",
+    "siecle_file": "students/forms.py",
+    "by_class": "templates/students/_import_panel.html",
+    "confirm_import": "templates/students/_import_panel.html",
+    "cancel": "templates/students/_import_panel.html",
+    "see_students": "templates/students/_import_panel.html",
+    "import_history": "templates/students/import_page.html",
+    "import_a_file": "templates/students/_import_panel.html",
+    "team": "templates/partials/header.html",
+    "invite_member": "templates/organizations/team/team.html",
+    "invite_addresses": "organizations/forms.py",
+    "continue": "templates/organizations/team/invite.html",
+    "confirm_invitations": "templates/organizations/team/invite_confirm.html",
+    "pending_invitations": "templates/organizations/team/team.html",
+    "resend": "templates/organizations/team/team.html",
+    "campaigns": "templates/partials/header.html",
+    "per_class": "templates/campaigns/list.html",
+    "campaign_name": "campaigns/forms.py",
+    "title_shown": "campaigns/forms.py",
+    "create_campaigns": "templates/campaigns/form.html",
+    "copy_code": "templates/campaigns/_code.html",
+    "copy_link": "templates/campaigns/_code.html",
+    "follow_up": "templates/campaigns/_summary.html",
+    "print": "templates/campaigns/sheet.html",
+    "export": "templates/campaigns/detail.html",
+    "unarchive": "templates/campaigns/detail.html",
+    "i_have_a_code": "templates/home.html",
+    "campaign_code": "campaigns/student_forms.py",
+    "go": "templates/campaigns/student/code.html",
+    "start": "templates/campaigns/student/landing.html",
+    "sign_up_without_email": "templates/campaigns/student/landing.html",
+    "sign_up_with_email": "templates/campaigns/student/landing.html",
+    "is_this_you": "templates/campaigns/student/confirm.html",
+    "link_and_create": "templates/campaigns/student/sign_up_password.html",
+    "link": "templates/campaigns/student/confirm.html",
+    "identifier": "templates/campaigns/student/account_created.html",
+    "login_field": "accounts/forms.py",
+    "send_results": "templates/campaigns/student/campaign.html",
+    "password": "templates/students/learner_detail.html",
+    "identifier_and_password": "templates/students/learner_detail.html",
+    "generate": "templates/students/passwords_confirm.html",
+    "print_cards": "templates/students/passwords_result.html",
+    "download_csv": "templates/students/passwords_result.html",
+    "choose_password": "templates/account/choose_password.html",
+    "unlink": "templates/students/learner_detail.html",
+}
+# The kit's buttons (`campaigns.troubleshooting.BUTTONS`): on the student's page.
+BUTTON_SOURCES = {
+    "unlink": "templates/students/learner_detail.html",
+    "password": "templates/students/learner_detail.html",
+}
+
+
+def test_every_quoted_label_is_a_message_of_the_page_it_is_about():
+    """The guides quote buttons, links and fields through LABELS (the kit through
+    BUTTONS): each must be the very message of the page the guide's step is about, or the
+    guide names a button that is not there (being the message of some other page is not
+    enough)."""
+    assert set(LABEL_SOURCES) == set(LABELS)
+    assert set(BUTTON_SOURCES) == set(BUTTONS)
+    missing = [
+        (key, source)
+        for labels, sources in ((LABELS, LABEL_SOURCES), (BUTTONS, BUTTON_SOURCES))
+        for key, source in sources.items()
+        if f'"{labels[key]}"' not in (ROOT / source).read_text(encoding="utf-8")
     ]
-    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
-    quoted = [*LABELS.values(), *BUTTONS.values()]
-    unused = [message for message in quoted if f'"{message}"' not in text]
-    assert unused == []
+    assert missing == []
 
 
 def test_every_quoted_label_is_on_the_page_in_french(client, member_user):
@@ -199,6 +255,64 @@ def test_the_kit_explains_exactly_the_codes_students_are_shown():
     assert len(kit) == len(set(kit))
     assert set(kit) == codes_shown_to_students()
     assert {"R11", "R12", "R13", "R31", "R32", "R33", "R70", "R90", "STUDENT_NOT_FOUND"} <= set(kit)
+
+
+# The refusals no student ever reads: the campaign pages' own (the school's side), the
+# page twins' service originals (CAMPAIGN_DELETED, CAMPAIGN_ARCHIVED are shown through
+# join_errors, same codes), and STUDENT_NOT_LINKED (a redirect to the form). Reviewed: a
+# class leaves the kit only by being added here.
+NEVER_SHOWN_TO_STUDENTS = {
+    "CampaignOwnerNotMemberError",
+    "CampaignUnknownClassError",
+    "CampaignNoClassError",
+    "CampaignNameTooLongError",
+    "MultipleSendingsFrozenError",
+    "CampaignAlreadyArchivedError",
+    "CampaignNotArchivedError",
+    "CampaignDeletedError",
+    "CampaignCodeUnavailableError",
+    "CampaignClosedError",
+    "StudentNotLinkedError",
+}
+
+
+def test_only_the_reviewed_refusals_are_left_out_of_the_kit():
+    left_out = {
+        cls.__name__
+        for cls in subclasses(StudentJoinError) | subclasses(CampaignError)
+        if not cls.__dict__.get("shown_to_students", cls.shown_to_students)
+    }
+    assert left_out == NEVER_SHOWN_TO_STUDENTS
+
+
+def test_a_new_campaign_refusal_needs_a_kit_entry():
+    """Shown to students unless it says otherwise: a new class without an entry makes the
+    kit's test fail."""
+    import gc
+
+    class NewRefusalError(CampaignError):
+        code = "NEW_REFUSAL_OF_THE_TEST"
+
+    try:
+        assert "NEW_REFUSAL_OF_THE_TEST" in codes_shown_to_students()
+        kit = {trouble.code for trouble in troubleshooting_kit()}
+        assert kit != codes_shown_to_students()
+    finally:
+        del NewRefusalError
+        gc.collect()
+    assert "NEW_REFUSAL_OF_THE_TEST" not in codes_shown_to_students()
+
+
+def test_the_kit_covers_what_the_participation_pages_can_show():
+    kit = {trouble.code for trouble in troubleshooting_kit()}
+    assert {
+        "PARTICIPATION_ALREADY_SHARED",
+        "PARTICIPATION_EXTERNAL_ID_REQUIRED",
+        "PARTICIPATION_EXTERNAL_ID_INVALID",
+        "PARTICIPATION_EXTERNAL_ID_TOO_LONG",
+        "CAMPAIGN_OTHER_CLASS",
+        "LEARNER_DISABLED",
+    } <= kit
 
 
 def test_the_page_has_an_entry_per_code_with_what_the_student_reads(client, member_user):
@@ -252,3 +366,16 @@ def test_no_match_shows_its_code_under_the_form(client, organization):
     assert re.search(
         r'data-testid="refusal-code">[^<]*STUDENT_NOT_FOUND<', response.content.decode()
     )
+
+
+def test_the_kit_s_french_wording(client, member_user):
+    page = re.sub(r"\s+", " ", page_of(client, member_user))
+    assert "Aucun élève de votre liste (ou plusieurs) n'a cette date de naissance" in page
+    assert (
+        "il est alors automatiquement associé à votre liste (même INE et même date de naissance)"
+    ) in page
+    assert "vérifiez ses nom et prénom et sa date de naissance" in page
+    assert "pas encore, avec un identifiant, avec une adresse e-mail ou par l'ENT" in page
+    assert "résultats envoyés compris, sont supprimées" in page
+    for old in ("Aucun élève unique", "de lui-même", "vérifiez ses noms"):
+        assert old not in page

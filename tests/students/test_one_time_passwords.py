@@ -328,6 +328,28 @@ def test_nothing_is_stored_in_clear(admin, class_4a, caplog):
     # Nor in the logs.
     for password in passwords:
         assert password not in caplog.text
+    # Nor in a session (each decoded, the database's and the cache's alike) nor in a
+    # cookie of the answer (the messages cookie included).
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    store = SessionStore()
+    sessions = [str(store.decode(row.session_data)) for row in Session.objects.all()]
+    sessions.append(str(dict(admin.session.items())))
+    assert sessions, "the administrator's session is in the database"
+    cookies = [morsel.value for morsel in response.cookies.values()]
+    cookies += [morsel.value for morsel in admin.cookies.values()]
+    # The messages cookie is signed and may be compressed: read as the framework reads it.
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    for name in ("messages",):
+        for jar in (response.cookies, admin.cookies):
+            if name in jar:
+                cookies.append(str(CookieStorage(HttpRequest())._decode(jar[name].value)))
+    for password in passwords:
+        assert not any(password in session for session in sessions)
+        assert not any(password in cookie for cookie in cookies)
     # The audit row holds ids and counts only.
     details = str(AuditLog.objects.get(action="learner.passwords_generated").details)
     assert "ian.ident" not in details and "IDENT" not in details
@@ -432,7 +454,8 @@ def test_the_student_signs_in_with_it_and_must_choose_a_new_password(admin, clie
     )
     assert signed_in.status_code == 302
     page = student.get("/mes-parcours/")
-    assert page.status_code == 302 and page["Location"] == "/compte/nouveau-mot-de-passe/"
+    assert page.status_code == 302
+    assert page["Location"] == "/compte/nouveau-mot-de-passe/?next=%2Fmes-parcours%2F"
     chosen = student.post(
         "/compte/nouveau-mot-de-passe/",
         {"new_password1": "Un-vrai-mot-de-passe-42", "new_password2": "Un-vrai-mot-de-passe-42"},
@@ -446,18 +469,21 @@ def test_the_student_signs_in_with_it_and_must_choose_a_new_password(admin, clie
 # --- The limit -------------------------------------------------------------------------
 
 
-def test_twenty_generations_an_hour_then_a_refusal(admin, organization, class_4a):
+def test_sixty_generations_in_a_clock_hour_then_a_refusal(admin, organization, class_4a):
+    assert limits.GENERATIONS_PER_HOUR == 60  # a lycée's 30+ classes, some twice
     url = f"/eleves/{class_4a['identifier'].pk}/mot-de-passe/"
-    for _ in range(limits.GENERATIONS_PER_HOUR):
-        assert admin.post(url).status_code == 200
+    for _ in range(limits.GENERATIONS_PER_HOUR - 1):
+        limits.one_time_password_generation_count(organization=organization)
+    assert admin.post(url).status_code == 200  # the 60th
     before = User.objects.get(pk=class_4a["identifier"].user_id).password
     response = admin.post(url)
     assert response.status_code == 429
-    assert "Votre établissement a généré 20 séries de mots de passe dans la dernière heure" in (
-        text(response)
-    )
+    assert (
+        "Votre établissement a généré 60 séries de mots de passe pendant l'heure en cours, "
+        "le maximum : vous pourrez en générer d'autres dès le début de l'heure suivante."
+    ) in text(response)
     assert User.objects.get(pk=class_4a["identifier"].user_id).password == before
-    assert AuditLog.objects.filter(action="learner.passwords_generated").count() == 20
+    assert AuditLog.objects.filter(action="learner.passwords_generated").count() == 1
     # Another school has its own count.
     other = make_organization()
     other_admin = make_member(other, role=Membership.Role.ADMIN)
@@ -465,6 +491,16 @@ def test_twenty_generations_an_hour_then_a_refusal(admin, organization, class_4a
     assert learner_passwords_generate(
         actor=other_admin, organization=other, learner_ids=[learner.pk]
     ).issued
+
+
+def test_the_count_starts_again_with_the_next_clock_hour(organization, monkeypatch):
+    for _ in range(limits.GENERATIONS_PER_HOUR):
+        limits.one_time_password_generation_count(organization=organization)
+    with pytest.raises(limits.OneTimePasswordLimitError):
+        limits.one_time_password_generation_count(organization=organization)
+    now = limits.time.time()
+    monkeypatch.setattr(limits.time, "time", lambda: now + 3600)
+    limits.one_time_password_generation_count(organization=organization)
 
 
 def test_the_cache_down_refuses_the_generation(admin, class_4a):
@@ -495,3 +531,97 @@ def test_a_school_that_does_not_import_from_siecle_has_no_such_pages(client):
         assert "Votre organisation n'importe pas ses élèves depuis SIECLE" in shown
         assert "IMPORT_NOT_ALLOWED" in shown
     assert not User.objects.get(pk=learner.user_id).must_change_password
+
+
+# --- The same INE with an account elsewhere; platform staff -------------------------
+
+
+def test_a_student_whose_ine_has_an_account_in_another_school_gets_no_second_account(
+    admin, admin_user, organization
+):
+    """R1x on the school's side: the student has an account already (linked to their
+    learner of their former school, same INE): never a second one."""
+    former = make_organization()
+    account = make_student(username="lea.ancienne1705")
+    make_learner(former, ine="0123456789A", last_name="MARTIN", first_name="Léa", user=account)
+    learner = make_learner(
+        organization, ine="0123456789A", last_name="MARTIN", first_name="Léa", division="4A"
+    )
+    accounts_before = User.objects.count()
+    page = admin.get(f"/eleves/{learner.pk}/mot-de-passe/")
+    assert (
+        "MARTIN Léa — a déjà un compte dans un autre établissement (même INE) : l'élève "
+        "se connecte avec celui-ci"
+    ) in text(page)
+    response = admin.post(f"/eleves/{learner.pk}/mot-de-passe/")
+    assert response.status_code == 409 and shown_passwords(response) == []
+    assert User.objects.count() == accounts_before
+    assert Learner.objects.get(pk=learner.pk).user_id is None
+    assert AuditLog.objects.filter(action="learner.passwords_generated").count() == 0
+
+
+def test_in_a_class_the_same_ine_elsewhere_is_refused_and_the_others_get_theirs(
+    admin, organization
+):
+    former = make_organization()
+    make_learner(former, ine="0123456789B", user=make_student())
+    refused = make_learner(organization, ine="0123456789B", division="4D", last_name="DEJA")
+    helped = make_learner(organization, division="4D", last_name="NOUVEAU")
+    response = admin.post("/eleves/mots-de-passe/", {"classe": "4D"})
+    assert response.status_code == 200 and len(shown_passwords(response)) == 1
+    assert Learner.objects.get(pk=refused.pk).user_id is None
+    assert Learner.objects.get(pk=helped.pk).user_id is not None
+    details = AuditLog.objects.get(action="learner.passwords_generated").details
+    assert details["refused"] == {"same_ine_elsewhere": 1}
+
+
+def test_the_service_creates_no_account_for_an_ine_linked_elsewhere(organization, admin_user):
+    from students.services import NoPasswordToGenerateError
+
+    make_learner(make_organization(), ine="0123456789C", user=make_student())
+    learner = make_learner(organization, ine="0123456789C", division="4A")
+    with pytest.raises(NoPasswordToGenerateError):
+        learner_passwords_generate(
+            actor=admin_user, organization=organization, learner_ids=[learner.pk]
+        )
+    assert Learner.objects.get(pk=learner.pk).user_id is None
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_a_platform_staff_account_is_refused(admin, organization, flag):
+    staff = make_student(username="equipe.plateforme", **{flag: True})
+    learner = make_learner(organization, division="4A", last_name="EQUIPE", user=staff)
+    before = staff.password
+    assert (
+        "EQUIPE Léa ( equipe.plateforme ) — le compte appartient à l'équipe de la plateforme"
+        in (text(admin.get(f"/eleves/{learner.pk}/mot-de-passe/")))
+    )
+    response = admin.post(f"/eleves/{learner.pk}/mot-de-passe/")
+    assert response.status_code == 409 and shown_passwords(response) == []
+    staff.refresh_from_db()
+    assert staff.password == before and not staff.must_change_password
+
+
+# --- A school that does not import from SIECLE ---------------------------------------
+
+
+def test_a_school_that_does_not_import_offers_no_passwords_but_can_unlink(client):
+    from campaigns.models import Participation
+    from tests.factories import make_campaign, make_participation
+
+    school = make_organization(is_managing_students=False)
+    person = make_member(school, role=Membership.Role.ADMIN)
+    learner = make_learner(school, division="4A", user=make_student(username="compte.faux"))
+    participation = make_participation(make_campaign(school), learner)
+    client.force_login(person)
+    body = client.get(f"/eleves/{learner.pk}/").content.decode()
+    assert "mot-de-passe/" not in body
+    assert f'href="/eleves/{learner.pk}/dissocier/"' in body
+    assert 'id="class-passwords"' not in client.get("/eleves/", {"classe": "4A"}).content.decode()
+    # The pages themselves refuse, with the "import unavailable" page.
+    assert client.get(f"/eleves/{learner.pk}/mot-de-passe/").status_code == 403
+    assert client.post("/eleves/mots-de-passe/", {"classe": "4A"}).status_code == 403
+    # Unlinking works there too, as its documentation says.
+    assert client.post(f"/eleves/{learner.pk}/dissocier/").status_code == 302
+    assert Learner.objects.get(pk=learner.pk).user_id is None
+    assert Participation.objects.get(pk=participation.pk).deleted_at is not None
