@@ -66,10 +66,14 @@ def nothing_made(school):
 
 
 def test_a_wrong_birth_date_is_no_match_and_asks_a_teacher(school):
-    _client, response = arrival(school, date=datetime.date(2012, 5, 18))
+    client, response = arrival(school, date=datetime.date(2012, 5, 18))
     assert response.status_code == 400
     assert refusal_code(response) == "STUDENT_NOT_FOUND"
     assert "demandez à votre professeur" in text(response)
+    assert school.lea.user_id is None and nothing_made(school)
+    # Terminal: the arrival is forgotten; the right date now needs a new arrival.
+    response = client.post(FIRST_ARRIVAL, birth())
+    assert refusal_code(response) == "GAR_ARRIVAL_EXPIRED"
     assert school.lea.user_id is None and nothing_made(school)
 
 
@@ -92,11 +96,14 @@ def test_no_school_for_the_uai_is_a_clear_page_asking_a_teacher(school, case):
     else:
         type(school).objects.filter(pk=school.pk).update(archived_at=timezone.now())
     client = Client()
-    arrive(client, gar_identity(uai=uai))
-    for response in (client.get(FIRST_ARRIVAL), client.post(FIRST_ARRIVAL, birth())):
+    for send in (client.get, client.post):
+        # Each refusal is terminal: the arrival is forgotten, the next one comes afresh.
+        arrive(client, gar_identity(uai=uai))
+        response = send(FIRST_ARRIVAL, birth())
         assert response.status_code == 403
         assert refusal_code(response) == "GAR_SCHOOL_UNAVAILABLE"
         assert "Demandez à votre professeur" in text(response)
+        assert client.get(FIRST_ARRIVAL).status_code == 400  # forgotten
     assert nothing_made(school)
 
 
@@ -252,11 +259,13 @@ def test_the_proof_page_needs_a_match_of_this_arrival(school):
 
 def test_birth_dates_are_limited_per_ido(school):
     client = Client()
-    arrive(client, gar_identity(uai=school.uai))
     allowed = int(DEFAULT_RATES["gar_birthdate_ido"].split("/")[0])
     for day in range(1, allowed + 1):
+        # No match is terminal: each guess needs a new arrival from the GAR.
+        arrive(client, gar_identity(uai=school.uai))
         wrong = datetime.date(2011, 1, day)
-        assert client.post(FIRST_ARRIVAL, birth(wrong)).status_code == 400
+        assert refusal_code(client.post(FIRST_ARRIVAL, birth(wrong))) == "STUDENT_NOT_FOUND"
+    arrive(client, gar_identity(uai=school.uai))
     response = client.post(FIRST_ARRIVAL, birth())
     assert response.status_code == 429
     assert refusal_code(response) == "JOIN_RATE_LIMITED"
