@@ -39,6 +39,7 @@ from accounts.services import AuthenticationMethodTakenError
 from organizations.models import Membership, Organization
 from pixorga.errors import AppError
 from students.models import Learner
+from students.normalize import normalize_match_name
 
 from .. import limits
 from ..join_errors import (
@@ -151,7 +152,13 @@ def birthdate(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
     form = BirthDateForm(request.POST or None)
     if request.method == "GET" or not form.is_valid():
         return _birthdate_page(request, pending, organization, form)
-    if not limits.consume(limits.gar_birthdate_keys(request, ido=identity.ido)):
+    names = (
+        f"{normalize_match_name(identity.first_name)}:{normalize_match_name(identity.last_name)}"
+    )
+    keys = limits.gar_birthdate_keys(
+        request, ido=identity.ido, organization_id=organization.pk, names=names
+    )
+    if not limits.consume(keys):
         raise JoinRateLimitedError()
     try:
         learner, exact = learner_find_with_pass(

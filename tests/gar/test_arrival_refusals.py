@@ -285,3 +285,45 @@ def test_birth_dates_are_limited_per_learner_found(school):
     _client, response = arrival(school, ido="ido-guess-last")
     assert response.status_code == 429
     assert refusal_code(response) == "JOIN_RATE_LIMITED"
+
+
+def test_birth_dates_per_ido_are_capped_per_day_too(school, monkeypatch):
+    from campaigns import limits
+
+    assert DEFAULT_RATES["gar_birthdate_ido"] == "10/h,20/d"
+    start = 1_800_000_000.0 - 1_800_000_000.0 % 86400 + 3600  # 01:00 UTC, one day
+    now = {"t": start}
+    monkeypatch.setattr(limits, "clock", lambda: now["t"])
+    client = Client()
+    attempt = 0
+    for hour in range(2):
+        now["t"] = start + hour * 3600
+        for _ in range(10):
+            attempt += 1
+            # Other names each time: only the IDO's counts add up.
+            arrive(client, gar_identity(uai=school.uai, last_name=f"GUESS{attempt}"))
+            assert refusal_code(client.post(FIRST_ARRIVAL, birth())) == "STUDENT_NOT_FOUND"
+    now["t"] = start + 2 * 3600  # a new hour, the same day: over the day's 20
+    arrive(client, gar_identity(uai=school.uai))
+    response = client.post(FIRST_ARRIVAL, birth())
+    assert response.status_code == 429
+    assert refusal_code(response) == "JOIN_RATE_LIMITED"
+    assert nothing_made(school)
+
+
+def test_birth_dates_are_limited_per_gar_names_in_the_school_before_matching(school):
+    """Whoever gets new IDOs cannot guess one pupil's birth date: the names count, even
+    when no date matches (a wrong date never finds a learner to count)."""
+    allowed = int(DEFAULT_RATES["reconcile_learner"].split("/")[0])
+    for number in range(allowed):
+        _client, response = arrival(
+            school, ido=f"ido-guess-{number}", date=datetime.date(2011, 1, number + 1)
+        )
+        assert refusal_code(response) == "STUDENT_NOT_FOUND"
+    _client, response = arrival(school, ido="ido-guess-last")  # the right date, too late
+    assert response.status_code == 429
+    assert refusal_code(response) == "JOIN_RATE_LIMITED"
+    assert nothing_made(school)
+    # Another pupil of the school is not held up.
+    _client, response = arrival(school, ido="ido-hugo", first_name="Hugo", last_name="BERNARD")
+    assert response.status_code == 302
