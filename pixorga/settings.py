@@ -530,6 +530,13 @@ SPECTACULAR_SETTINGS = {
 # that `manage.py gar_refresh_metadata` downloads into GAR_IDP_METADATA_CACHE (the
 # application reads only that file; the GAR rotates its certificate yearly).
 GAR_IDP_METADATA = env("GAR_IDP_METADATA")
+# The GAR's entity id: the metadata must describe that identity provider (a document
+# naming another one is refused by gar_refresh_metadata and at sign-in). Empty: not
+# pinned (any one identity provider of the metadata), for the tests' local IdP only.
+GAR_IDP_ENTITY_ID = env("GAR_IDP_ENTITY_ID")
+# The metadata is downloaded over https only; plain http is allowed with DEBUG or this
+# (the tests' local server).
+GAR_IDP_METADATA_ALLOW_HTTP = env_bool("GAR_IDP_METADATA_ALLOW_HTTP", False)
 GAR_IDP_METADATA_CACHE = Path(
     env("GAR_IDP_METADATA_CACHE", str(MEDIA_ROOT / "gar" / "idp-metadata.xml"))
 )
