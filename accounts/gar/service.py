@@ -335,29 +335,35 @@ def _check_issuer(answer, idp: str) -> None:
 
 def identity_from_assertion(assertion: saml.Assertion) -> GarIdentity:
     """The GAR's attributes, by their names, read from the (validated) assertion.
-    IDO, PRE and NOM must be present, non-empty and single-valued."""
+    IDO, PRE and NOM must be present, non-empty and single-valued (a second value, even
+    empty, is refused: which one would be meant?); PRO at most single-valued. UAI: every
+    one the GAR sends (staff of several schools), the first as the school."""
     values: dict[str, list[str]] = {}
     for statement in assertion.attribute_statement or []:
         for attribute in statement.attribute or []:
             texts = [(value.text or "").strip() for value in attribute.attribute_value or []]
-            values.setdefault(attribute.name, []).extend(text for text in texts if text)
+            values.setdefault(attribute.name, []).extend(texts)
 
-    def single(name: str) -> str:
+    def single(name: str, *, required: bool = True) -> str:
         found = values.get(name, [])
-        if not found:
-            raise GarAttributeMissingError(meta={"attribute": name})
         if len(found) > 1:
             raise GarAttributeMultivaluedError(meta={"attribute": name})
-        return found[0]
+        if required and not (found and found[0]):
+            raise GarAttributeMissingError(meta={"attribute": name})
+        return found[0] if found else ""
 
-    first = values.get
+    def several(name: str) -> list[str]:
+        return [value for value in values.get(name, []) if value]
+
+    uais = tuple(dict.fromkeys(value.upper() for value in several("UAI")))
     return GarIdentity(
         ido=single("IDO"),
         first_name=single("PRE"),
         last_name=single("NOM"),
-        uai=(first("UAI") or [""])[0].strip().upper(),
-        profile=(first("PRO") or [""])[0],
-        divisions=tuple(first("DIV") or ()),
+        uai=uais[0] if uais else "",
+        profile=single("PRO", required=False),
+        divisions=tuple(several("DIV")),
+        uais=uais,
     )
 
 

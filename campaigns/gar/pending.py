@@ -63,6 +63,7 @@ def pending_store(request: HttpRequest, identity: GarIdentity, *, campaign_code:
         "uai": identity.uai,
         "pro": identity.profile,
         "div": list(identity.divisions),
+        "uais": list(identity.uais),
         "code": campaign_code,
         "t": clock(),
     }
@@ -85,6 +86,7 @@ def pending_load(request: HttpRequest) -> PendingArrival:
             uai=str(payload["uai"]),
             profile=str(payload["pro"]),
             divisions=tuple(str(value) for value in payload["div"]),
+            uais=tuple(str(value) for value in payload.get("uais", ())),
         )
         arrived_at = float(payload["t"])
         campaign_code = str(payload["code"])

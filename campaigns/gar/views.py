@@ -292,14 +292,10 @@ def staff_attach(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
     if pending_age(pending) > STAFF_ATTACH_MAX_AGE_SECONDS:
         raise GarArrivalExpiredError(meta={"reason": "expired"})
     user = request.user
-    # A member of the team of the school the GAR names (its UAI), not of any school.
-    uai = pending.identity.uai
-    if (
-        not uai
-        or not Membership.objects.filter(
-            user=user, disabled_at__isnull=True, organization__uai=uai
-        ).exists()
-    ):
+    # A member of the team of a school the GAR names (its UAIs), not of any school.
+    if not Membership.objects.filter(
+        user=user, disabled_at__isnull=True, organization__uai__in=identity.schools
+    ).exists():
         raise GarNotAMemberError()
     form = PasswordProofForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -271,3 +271,56 @@ def test_a_response_without_destination_is_refused(school, gar_idp, sign_respons
     answer = gar_idp.response_for(login, lea(school), destination="", sign_response=sign_response)
     assert_refused(post_acs(client, answer), "GAR_RESPONSE_INVALID")
     assert request_row(login).consumed_at is None
+
+
+# --- Low: attributes, staff of several schools, logs, limits -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("attributes", "name"),
+    [
+        ({"IDO": ["ido-1", ""]}, "IDO"),
+        ({"PRE": ["Léa", " "]}, "PRE"),
+        ({"PRO": ["National_elv", "National_ens"]}, "PRO"),
+        ({"PRO": ["National_elv", ""]}, "PRO"),
+    ],
+)
+def test_a_second_value_even_empty_is_refused(school, gar_idp, attributes, name):
+    client = Client()
+    login = start_login(client)
+    response = post_acs(client, gar_idp.response_for(login, lea(school, **attributes)))
+    assert_refused(response, "GAR_ATTRIBUTE_MULTIVALUED")
+    assert f"({name})" in text(response)
+
+
+def test_a_teacher_of_several_schools_attaches_in_the_one_where_they_are_a_member(school, gar_idp):
+    from tests.factories import audit_rows, make_organization
+
+    other = make_organization(name="Lycée Victor Hugo")
+    teacher = make_member(school, email="claire@exemple.fr")
+    client = Client()
+    login = start_login(client)
+    attributes = lea(school, IDO="ido-prof", PRO="National_ens", UAI=[other.uai, school.uai])
+    assert post_acs(client, gar_idp.response_for(login, attributes))["Location"] == STAFF
+    client.force_login(teacher)
+    # force_login keeps the session's data (the same visitor signing in).
+    assert client.get("/gar/personnel/rattacher/").status_code == 200
+    response = client.post("/gar/personnel/rattacher/", {"password": PASSWORD})
+    assert response["Location"] == "/"
+    [row] = audit_rows(action="authentication_method.added")
+    assert row[1:4] == (teacher.pk, "SELF", school.pk)
+
+
+def test_pysaml2_never_logs_even_its_errors(settings):
+    import logging
+
+    assert settings.LOGGING["loggers"]["saml2"]["level"] == "CRITICAL"
+    for name in ("saml2", "saml2.response", "saml2.sigver", "saml2.client_base"):
+        assert not logging.getLogger(name).isEnabledFor(logging.ERROR)
+
+
+def test_sign_ins_started_per_ip_are_limited_and_the_purge_is_frequent(settings):
+    from django.conf import settings as defaults
+
+    assert defaults.GAR_LOGIN_RATE_LIMIT == "60/m/ip"
+    assert defaults.CELERY_BEAT_SCHEDULE["gar-purge"]["schedule"] == 600.0
