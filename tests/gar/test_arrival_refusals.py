@@ -327,3 +327,19 @@ def test_birth_dates_are_limited_per_gar_names_in_the_school_before_matching(sch
     # Another pupil of the school is not held up.
     _client, response = arrival(school, ido="ido-hugo", first_name="Hugo", last_name="BERNARD")
     assert response.status_code == 302
+
+
+def test_r33_a_match_on_a_middle_name_is_not_exact_and_asks_a_teacher(db):
+    """The ENT account changes hands only when the GAR's first name is the learner's first
+    given name, not a middle one."""
+    school = make_organization(name="Collège Jean Moulin")
+    learner = make_learner(
+        school, first_name="Marie", middle_name="Léa", last_name="MARTIN", birthdate=BIRTHDATE
+    )
+    link_learner(learner, account("ENT"))
+    client, response = arrival(school)
+    assert response.status_code == 403
+    assert refusal_code(response) == "R33"
+    assert AuthenticationMethod.objects.get().external_id == "ido-old"
+    assert signed_in_user_id(client) is None
+    assert audit_rows(action="authentication_method.replaced") == []
