@@ -12,8 +12,9 @@ Scopes and their default rates (`STUDENT_JOIN_RATE_LIMITS` in the settings overr
 - the sign-up without an account: per browser session, per campaign code, and per IP;
 - code entry: unknown codes per browser session and per IP, so that codes cannot be
   enumerated (a right code never counts);
-- the GAR's first arrival: birth dates per IDO (and per learner found, per IP, in the
-  reconciliation's scopes), and the password proving an existing account per account
+- the GAR's first arrival: birth dates per IDO (10 an hour and 20 a day), per GAR names
+  in the school before matching and per learner found, per IP (in the reconciliation's
+  scopes), and the password proving an existing account per account
   and per IDO.
 
 The IP limits are generous on purpose: a whole class (35 pupils, two or three tries each,
@@ -53,10 +54,11 @@ DEFAULT_RATES = {
     # Code entry (unknown codes only).
     "code_session": "10/10m,30/d",
     "code_ip": "300/h",
-    # The GAR's first arrival (campaigns.gar): birth dates per IDO (every attempt counts;
-    # the learner a match found and the IP count in the reconciliation's scopes), and the
-    # password proving an account per account and per IDO.
-    "gar_birthdate_ido": "10/h",
+    # The GAR's first arrival (campaigns.gar): birth dates per IDO (every attempt counts,
+    # with a daily cap; the GAR names in the school, the learner a match found and the IP
+    # count in the reconciliation's scopes), and the password proving an account per
+    # account and per IDO.
+    "gar_birthdate_ido": "10/h,20/d",
     "gar_password_account": "10/h",
     "gar_password_ido": "10/h",
 }
@@ -193,8 +195,14 @@ def code_keys(request: HttpRequest, *, session_id: str):
     return [Key("code_session", session_id), Key("code_ip", client_ip(request))]
 
 
-def gar_birthdate_keys(request: HttpRequest, *, ido: str):
-    return [Key("gar_birthdate_ido", ido), Key("reconcile_ip", client_ip(request))]
+def gar_birthdate_keys(request: HttpRequest, *, ido: str, organization_id: int, names: str):
+    """Counted before matching: per IDO, per GAR names in the school (the scope of the
+    names a signed-in student types: whichever IDO or account tries them) and per IP."""
+    return [
+        Key("gar_birthdate_ido", ido),
+        Key("reconcile_learner", f"{organization_id}:{names}"),
+        Key("reconcile_ip", client_ip(request)),
+    ]
 
 
 def gar_password_keys(*, account_id: int, ido: str):

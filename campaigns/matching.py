@@ -55,6 +55,18 @@ def _tolerant(typed: str, stored: str) -> bool:
 PASSES: tuple[Close, ...] = (_equal, _tolerant)
 
 
+def is_exact_on_first_given_name(candidate: Named, *, first_name: str, last_name: str) -> bool:
+    """The typed names equal (after normalisation) the candidate's first given name and one
+    of its last names: the strictest match, the one that lets the GAR's arrival move a
+    learner's ENT account to another IDO (a middle name matching is not enough)."""
+    typed_first = normalize_match_name(first_name)
+    typed_last = normalize_match_name(last_name)
+    return _equal(typed_first, normalize_match_name(candidate.first_name or "")) and any(
+        _equal(typed_last, normalize_match_name(stored or ""))
+        for stored in (candidate.last_name, candidate.preferred_last_name)
+    )
+
+
 def match_learner(candidates: Sequence[C], *, first_name: str, last_name: str) -> C | None:
     """The one candidate the typed names designate, or None."""
     return match_learner_with_pass(candidates, first_name=first_name, last_name=last_name)[0]

@@ -24,7 +24,7 @@ from .join_errors import (
     LinkedInThisSchoolError,
     NoMatchError,
 )
-from .matching import match_learner_with_pass
+from .matching import is_exact_on_first_given_name, match_learner_with_pass
 
 SIECLE = Learner.Source.SIECLE
 
@@ -62,14 +62,18 @@ def learner_find(
 def learner_find_with_pass(
     *, organization: Organization, first_name: str, last_name: str, birthdate: datetime.date
 ) -> tuple[Learner, bool]:
-    """`learner_find`, and whether the match is exact (pass 1, no tolerance)."""
+    """`learner_find`, and whether the match is exact (pass 1, no tolerance, on the first
+    given name)."""
     candidates = learner_match_candidates(organization=organization, birthdate=birthdate)
     learner, found_in_pass = match_learner_with_pass(
         candidates, first_name=first_name, last_name=last_name
     )
     if learner is None:
         raise NoMatchError(meta={"candidates": len(candidates)})
-    return learner, found_in_pass == 0
+    exact = found_in_pass == 0 and is_exact_on_first_given_name(
+        learner, first_name=first_name, last_name=last_name
+    )
+    return learner, exact
 
 
 def check_can_link(*, learner: Learner, user: User | None) -> None:

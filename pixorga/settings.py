@@ -415,9 +415,10 @@ LOGGING = {
         # Request lines are logged by gunicorn (without query strings, which can hold
         # invitation codes); runserver's own lines are enough locally.
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
-        # pysaml2 logs whole SAML responses (pupils' names) at DEBUG and INFO: never.
-        # Our boundary (accounts.gar) logs each refusal with its code.
-        "saml2": {"level": "WARNING"},
+        # pysaml2 logs whole SAML responses (pupils' names) at DEBUG and INFO, and
+        # assertions at ERROR ("Failed to verify signature on …"): never. Our boundary
+        # (accounts.gar) logs each refusal with its code.
+        "saml2": {"level": "CRITICAL"},
         # Its XML schema library says "Resource … is already loaded" at INFO, often.
         "xmlschema": {"level": "WARNING"},
     },
@@ -450,10 +451,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3300},
     },
     # accounts.gar.service: expired GAR sign-in requests and consumed assertion ids.
+    # Every 10 minutes: the table of outstanding requests stays small.
     "gar-purge": {
         "task": "accounts.gar_purge",
-        "schedule": 3600.0,
-        "options": {"expires": 3300},
+        "schedule": 600.0,
+        "options": {"expires": 540},
     },
 }
 
@@ -530,6 +532,13 @@ SPECTACULAR_SETTINGS = {
 # that `manage.py gar_refresh_metadata` downloads into GAR_IDP_METADATA_CACHE (the
 # application reads only that file; the GAR rotates its certificate yearly).
 GAR_IDP_METADATA = env("GAR_IDP_METADATA")
+# The GAR's entity id: the metadata must describe that identity provider (a document
+# naming another one is refused by gar_refresh_metadata and at sign-in). Empty: not
+# pinned (any one identity provider of the metadata), for the tests' local IdP only.
+GAR_IDP_ENTITY_ID = env("GAR_IDP_ENTITY_ID")
+# The metadata is downloaded over https only; plain http is allowed with DEBUG or this
+# (the tests' local server).
+GAR_IDP_METADATA_ALLOW_HTTP = env_bool("GAR_IDP_METADATA_ALLOW_HTTP", False)
 GAR_IDP_METADATA_CACHE = Path(
     env("GAR_IDP_METADATA_CACHE", str(MEDIA_ROOT / "gar" / "idp-metadata.xml"))
 )
@@ -548,8 +557,9 @@ GAR_ACCEPTED_TIME_DIFF = env_int("GAR_ACCEPTED_TIME_DIFF", 60)
 # How long the GAR has to answer an AuthnRequest (the person signs in to their ENT).
 GAR_REQUEST_LIFETIME_SECONDS = env_int("GAR_REQUEST_LIFETIME_SECONDS", 10 * 60)
 # AuthnRequests per IP (allauth's limiter, failing open with Redis down as sign-in does):
-# generous, a whole school arrives from one address at the start of a lesson.
-GAR_LOGIN_RATE_LIMIT = env("GAR_LOGIN_RATE_LIMIT", "600/m/ip")
+# a class or two arriving from the school's one address at the start of a lesson, not
+# more (each request is a row until it expires or is purged).
+GAR_LOGIN_RATE_LIMIT = env("GAR_LOGIN_RATE_LIMIT", "60/m/ip")
 _GAR_REQUIRED = {
     "GAR_IDP_METADATA": GAR_IDP_METADATA,
     "GAR_SP_KEY_FILE": GAR_SP_KEY_FILE,

@@ -126,11 +126,20 @@ def client() -> Saml2Client:
 
 
 def idp_entity_id(saml_client: Saml2Client) -> str:
-    """The GAR's entity id: the one identity provider of the metadata."""
+    """The GAR's entity id: the one identity provider of the metadata, which must be
+    GAR_IDP_ENTITY_ID when that is set."""
     providers = list(saml_client.metadata.identity_providers())
     if len(providers) != 1:
         logger.error(
             "GAR sign-in unavailable: %d identity providers in the metadata", len(providers)
+        )
+        raise GarUnavailableError()
+    pinned = settings.GAR_IDP_ENTITY_ID
+    if pinned and providers[0] != pinned:
+        logger.error(
+            "GAR sign-in unavailable: the metadata describes %s, not GAR_IDP_ENTITY_ID %s",
+            providers[0],
+            pinned,
         )
         raise GarUnavailableError()
     return providers[0]

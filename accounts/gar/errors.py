@@ -93,3 +93,11 @@ class GarAttributeMultivaluedError(GarError):
         "school's ENT administrator to check Pix Orga's settings in the GAR."
     )
     advice = ""
+
+
+class GarBrowserMismatchError(GarError):
+    code = "GAR_BROWSER_MISMATCH"
+    default_message = _(
+        "This answer from your ENT does not follow a sign-in started in this browser (it may "
+        "have been sent to you by someone else)."
+    )

@@ -20,6 +20,13 @@ class GarIdentity:
     uai: str  # UAI ('' when absent), upper-cased, trimmed (first value)
     profile: str  # PRO, e.g. 'National_elv', 'National_ens', 'National_doc' ('' when absent)
     divisions: tuple[str, ...]  # DIV values (may be empty)
+    # Every UAI sent (staff of several schools), upper-cased, `uai` first; () when absent.
+    uais: tuple[str, ...] = ()
+
+    @property
+    def schools(self) -> tuple[str, ...]:
+        """The UAIs to look for a team member's school in."""
+        return self.uais or ((self.uai,) if self.uai else ())
 
     @property
     def is_student(self) -> bool:

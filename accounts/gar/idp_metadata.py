@@ -3,23 +3,28 @@
 The GAR rotates its signing certificate yearly and publishes the new one in its metadata
 beforehand: refreshing the local copy (a cron job, or by hand when the GAR announces a
 rotation) keeps sign-ins working across the change. A document that does not parse, has
-no identity provider or no signing certificate is refused and the old copy kept.
+no identity provider, another one than GAR_IDP_ENTITY_ID, or no signing certificate still
+valid is refused and the old copy kept. Downloads are https only (http with DEBUG or
+GAR_IDP_METADATA_ALLOW_HTTP, for a local test server).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import tempfile
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
+from django.conf import settings
 from saml2 import BINDING_HTTP_REDIRECT
 from saml2.attribute_converter import ac_factory
 from saml2.config import SPConfig
@@ -41,11 +46,19 @@ class IdpMetadata:
     sso_url: str
     # The latest expiry among the signing certificates (during a rotation there are two).
     certificate_expires_at: datetime
+    # SHA-256 of each signing certificate (DER, hex), sorted.
+    fingerprints: tuple[str, ...] = ()
+
+
+def http_allowed() -> bool:
+    return bool(settings.DEBUG or settings.GAR_IDP_METADATA_ALLOW_HTTP)
 
 
 def download(url: str) -> bytes:
-    if not url.startswith(("https://", "http://")):
-        raise MetadataError(f"not an http(s) URL: {url}")
+    if not url.startswith("https://") and not (url.startswith("http://") and http_allowed()):
+        raise MetadataError(
+            f"not an https URL: {url} (plain http only with DEBUG or GAR_IDP_METADATA_ALLOW_HTTP)"
+        )
     request = urllib.request.Request(url, headers={"User-Agent": "pix-orga-gar-metadata"})  # noqa: S310 - scheme checked above
     try:
         with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as answer:  # noqa: S310
@@ -57,8 +70,10 @@ def download(url: str) -> bytes:
     return data
 
 
-def check(document: bytes) -> IdpMetadata:
-    """What the application needs from the GAR's metadata, or MetadataError."""
+def check(document: bytes, *, entity_id: str | None = None) -> IdpMetadata:
+    """What the application needs from the GAR's metadata, or MetadataError. `entity_id`
+    (GAR_IDP_ENTITY_ID when None; '' for any): the identity provider it must describe."""
+    expected = settings.GAR_IDP_ENTITY_ID if entity_id is None else entity_id
     try:
         root = safe_fromstring(document, forbid_dtd=True)
     except (ParseError, DefusedXmlException, ValueError) as error:
@@ -72,18 +87,43 @@ def check(document: bytes) -> IdpMetadata:
     if len(providers) != 1:
         raise MetadataError(f"{len(providers)} identity providers, one expected")
     entity_id = providers[0]
+    if expected and entity_id != expected:
+        raise MetadataError(f"identity provider {entity_id}, not GAR_IDP_ENTITY_ID {expected}")
     try:
         sso = store.single_sign_on_service(entity_id, BINDING_HTTP_REDIRECT)
     except Exception:
         sso = []
     if not sso:
         raise MetadataError("no single sign-on service by HTTP-Redirect")
-    expiries = [certificate.not_valid_after_utc for certificate in _signing_certificates(root)]
-    if not expiries:
+    certificates = _signing_certificates(root)
+    if not certificates:
         raise MetadataError("no signing certificate in the identity provider's descriptor")
+    expires_at = max(certificate.not_valid_after_utc for certificate in certificates)
+    if expires_at <= datetime.now(UTC):
+        raise MetadataError(
+            f"every signing certificate has expired (the last on {expires_at:%Y-%m-%d})"
+        )
     return IdpMetadata(
-        entity_id=entity_id, sso_url=sso[0]["location"], certificate_expires_at=max(expiries)
+        entity_id=entity_id,
+        sso_url=sso[0]["location"],
+        certificate_expires_at=expires_at,
+        fingerprints=tuple(sorted({fingerprint(certificate) for certificate in certificates})),
     )
+
+
+def fingerprint(certificate: x509.Certificate) -> str:
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    return hashlib.sha256(der).hexdigest()
+
+
+def signing_fingerprints(document: bytes) -> tuple[str, ...]:
+    """The signing certificates' fingerprints of a document already in use ('()' when it
+    cannot be read: it is being replaced)."""
+    try:
+        root = safe_fromstring(document, forbid_dtd=True)
+        return tuple(sorted({fingerprint(c) for c in _signing_certificates(root)}))
+    except (ParseError, DefusedXmlException, ValueError, MetadataError):
+        return ()
 
 
 def _signing_certificates(root) -> list[x509.Certificate]:

@@ -34,6 +34,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md, saml
 from saml2.metadata import entity_descriptor, metadata_tostring_fix
 from saml2.response import IncorrectlySigned, StatusError
@@ -48,6 +49,7 @@ from .errors import (
     GarAttributeMissingError,
     GarAttributeMultivaluedError,
     GarAuthenticationFailedError,
+    GarBrowserMismatchError,
     GarError,
     GarRequestExpiredError,
     GarRequestUnknownError,
@@ -133,6 +135,21 @@ def gar_login_start(*, campaign_code: str = "") -> GarLogin:
     return GarLogin(request_id=request_id, redirect_url=location)
 
 
+# --- The browser that started the sign-in ------------------------------------------------------
+
+# /gar/login/ leaves this cookie in the browser it sends to the GAR; /gar/acs/ accepts an
+# answer only from that browser (login CSRF: else someone could make another person's
+# browser post *their own* answer, and that person would go on signed in as them, or
+# attach their ENT account to their own account). See views.py for its attributes.
+BROWSER_COOKIE = "pixorga_gar_request"
+_BROWSER_SALT = "accounts.gar.browser"
+
+
+def browser_binding(request_id: str) -> str:
+    """The cookie's value for this request: an HMAC of its id (with SECRET_KEY)."""
+    return salted_hmac(_BROWSER_SALT, request_id, algorithm="sha256").hexdigest()
+
+
 # --- The answer -------------------------------------------------------------------------------
 
 
@@ -143,19 +160,24 @@ class GarAcceptance:
     campaign_code: str
 
 
-def gar_response_accept(*, saml_response: str) -> GarAcceptance:
+def gar_response_accept(*, saml_response: str, browser: str) -> GarAcceptance:
     """The identity the GAR vouches for in this SAMLResponse (base64, from the POST), or a
-    `GarError`. Consumes the request it answers and its assertion id: it succeeds once."""
+    `GarError`. `browser` is the value of BROWSER_COOKIE posted with it ('' for none).
+    Consumes the request it answers and its assertion id: it succeeds once."""
     document = _decode(saml_response)
     request_id = _check_structure(document)
     outstanding = _outstanding(request_id)
+    if not constant_time_compare(browser or "", browser_binding(request_id)):
+        raise GarBrowserMismatchError()
     client = config.client()
     idp = config.idp_entity_id(client)
     answer = _parse(client, saml_response, request_id)
     try:
+        _check_decrypted(answer)
+        _check_destination(answer)
         _check_issuer(answer, idp)
-        _check_recipient(answer.assertion)
         assertion = answer.assertion
+        _check_subject_confirmations(assertion, request_id)
         identity = identity_from_assertion(assertion)
         expires_at = _assertion_expiry(assertion)
     except (AttributeError, TypeError, ValueError, IndexError) as error:
@@ -241,16 +263,63 @@ def _parse(client, saml_response: str, request_id: str):
     return answer
 
 
-def _check_recipient(assertion) -> None:
-    """pysaml2 also accepts our entity id as the Recipient; the GAR names our ACS."""
+def _check_decrypted(answer) -> None:
+    """One assertion, after decryption too: `_check_structure` saw the encrypted document
+    only, and an EncryptedAssertion may hold several assertions (signature wrapping
+    inside the encryption). pysaml2 keeps the decrypted document in `xmlstr` (the
+    document as posted when nothing was encrypted): one Assertion in it, a child of the
+    Response or of its EncryptedAssertion."""
+    if len(answer.assertions) != 1:
+        raise GarResponseInvalidError()
+    try:
+        root = safe_fromstring(
+            answer.xmlstr if isinstance(answer.xmlstr, bytes) else answer.xmlstr.encode(),
+            forbid_dtd=True,
+        )
+    except (ParseError, DefusedXmlException, ValueError) as error:
+        raise GarResponseInvalidError() from error
+    found = [element for element in root.iter() if element.tag == f"{_SAML}Assertion"]
+    if len(found) != 1:
+        raise GarResponseInvalidError()
+    parents = {child: parent for parent in root.iter() for child in parent}
+    parent = parents.get(found[0])
+    if parent is not root and not (
+        parent is not None
+        and parent.tag == f"{_SAML}EncryptedAssertion"
+        and parents.get(parent) is root
+    ):
+        raise GarResponseInvalidError()
+
+
+def _check_destination(answer) -> None:
+    """pysaml2 accepts a Response without Destination; the GAR always names our ACS."""
+    if (answer.response.destination or "") != config.acs_url():
+        raise GarResponseInvalidError()
+
+
+def _check_subject_confirmations(assertion, request_id: str) -> None:
+    """Every SubjectConfirmationData of the (decrypted) assertion: answering this request,
+    for our ACS, not past its NotOnOrAfter (with the skew). pysaml2 compares the
+    InResponseTo before decrypting only, so an encrypted assertion could otherwise be
+    moved into a Response answering another request; it also accepts our entity id as the
+    Recipient, where the GAR names our ACS."""
     expected = config.acs_url()
     confirmations = assertion.subject.subject_confirmation if assertion.subject else []
     if not confirmations:
         raise GarResponseInvalidError()
+    now = timezone.now()
+    skew = timedelta(seconds=settings.GAR_ACCEPTED_TIME_DIFF)
     for confirmation in confirmations:
         data = confirmation.subject_confirmation_data
         if data is None or data.recipient != expected:
             raise GarResponseInvalidError()
+        if data.in_response_to != request_id:
+            raise GarRequestUnknownError()
+        if not data.not_on_or_after:
+            raise GarResponseInvalidError()
+        moment = datetime(*str_to_time(data.not_on_or_after)[:6], tzinfo=UTC)
+        if moment + skew <= now:
+            raise GarResponseExpiredError()
 
 
 def _check_issuer(answer, idp: str) -> None:
@@ -266,29 +335,35 @@ def _check_issuer(answer, idp: str) -> None:
 
 def identity_from_assertion(assertion: saml.Assertion) -> GarIdentity:
     """The GAR's attributes, by their names, read from the (validated) assertion.
-    IDO, PRE and NOM must be present, non-empty and single-valued."""
+    IDO, PRE and NOM must be present, non-empty and single-valued (a second value, even
+    empty, is refused: which one would be meant?); PRO at most single-valued. UAI: every
+    one the GAR sends (staff of several schools), the first as the school."""
     values: dict[str, list[str]] = {}
     for statement in assertion.attribute_statement or []:
         for attribute in statement.attribute or []:
             texts = [(value.text or "").strip() for value in attribute.attribute_value or []]
-            values.setdefault(attribute.name, []).extend(text for text in texts if text)
+            values.setdefault(attribute.name, []).extend(texts)
 
-    def single(name: str) -> str:
+    def single(name: str, *, required: bool = True) -> str:
         found = values.get(name, [])
-        if not found:
-            raise GarAttributeMissingError(meta={"attribute": name})
         if len(found) > 1:
             raise GarAttributeMultivaluedError(meta={"attribute": name})
-        return found[0]
+        if required and not (found and found[0]):
+            raise GarAttributeMissingError(meta={"attribute": name})
+        return found[0] if found else ""
 
-    first = values.get
+    def several(name: str) -> list[str]:
+        return [value for value in values.get(name, []) if value]
+
+    uais = tuple(dict.fromkeys(value.upper() for value in several("UAI")))
     return GarIdentity(
         ido=single("IDO"),
         first_name=single("PRE"),
         last_name=single("NOM"),
-        uai=(first("UAI") or [""])[0].strip().upper(),
-        profile=(first("PRO") or [""])[0],
-        divisions=tuple(first("DIV") or ()),
+        uai=uais[0] if uais else "",
+        profile=single("PRO", required=False),
+        divisions=tuple(several("DIV")),
+        uais=uais,
     )
 
 

@@ -76,7 +76,27 @@ def login(request: HttpRequest) -> HttpResponse:
     except GarError as error:
         logger.warning("GAR sign-in not started: %s", error.code)
         return refusal(request, error)
-    return HttpResponseRedirect(started.redirect_url)
+    response = HttpResponseRedirect(started.redirect_url)
+    _set_browser_cookie(request, response, started.request_id)
+    return response
+
+
+def _set_browser_cookie(request: HttpRequest, response: HttpResponse, request_id: str) -> None:
+    """The proof that the answer comes back to the browser that went to the GAR (see
+    `service.BROWSER_COOKIE`). SameSite=None: the answer is a cross-site POST, which
+    brings no Lax cookie; hence Secure, which browsers require with SameSite=None
+    (Chromium also keeps Secure cookies set by http://localhost, the browser test's live
+    server). Only a DEBUG site on plain http gets it without Secure. HttpOnly, for
+    /gar/ only, for as long as the request waits."""
+    response.set_cookie(
+        service.BROWSER_COOKIE,
+        service.browser_binding(request_id),
+        max_age=settings.GAR_REQUEST_LIFETIME_SECONDS,
+        path="/gar/",
+        secure=request.is_secure() or not settings.DEBUG,
+        httponly=True,
+        samesite="None",
+    )
 
 
 # A cross-site POST from the GAR: no CSRF token (nor, SameSite=Lax, our cookies) comes
@@ -89,7 +109,10 @@ def acs(request: HttpRequest) -> HttpResponse:
     # The RelayState is ignored on purpose: ours is always GAR_RESOURCE_URL, and where
     # the person goes next is decided from the stored request, never from the POST.
     try:
-        accepted = service.gar_response_accept(saml_response=request.POST.get("SAMLResponse", ""))
+        accepted = service.gar_response_accept(
+            saml_response=request.POST.get("SAMLResponse", ""),
+            browser=request.COOKIES.get(service.BROWSER_COOKIE, ""),
+        )
     except GarError as error:
         logger.warning("GAR response refused: %s", error.code)
         return refusal(request, error)
@@ -97,4 +120,7 @@ def acs(request: HttpRequest) -> HttpResponse:
     from campaigns.gar.arrival import gar_arrive
 
     # The campaign being joined was kept with the request (never in the RelayState).
-    return gar_arrive(request, accepted.identity, campaign_code=accepted.campaign_code)
+    response = gar_arrive(request, accepted.identity, campaign_code=accepted.campaign_code)
+    # Used: the request it proved is consumed.
+    response.delete_cookie(service.BROWSER_COOKIE, path="/gar/", samesite="None")
+    return response

@@ -20,7 +20,9 @@ def gar_ids_to_methods(apps, schema_editor):
             last_name=user["last_name"][:255],
             created_at=now,
         )
-        for user in User.objects.filter(gar_id__isnull=False).values(
+        # An empty gar_id (never written by the application, but the column allowed it)
+        # is no GAR identifier.
+        for user in User.objects.filter(gar_id__isnull=False).exclude(gar_id="").values(
             "pk", "gar_id", "first_name", "last_name"
         )
     )

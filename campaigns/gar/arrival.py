@@ -70,8 +70,12 @@ def sign_in_and_continue(
     request: HttpRequest, user: User, *, campaign_code: str, student: bool
 ) -> HttpResponse:
     """Signed in (a new session key; the session of someone else signed in on this
-    computer is emptied by Django's login), in the account's language, then onwards."""
+    computer is emptied by Django's login) until the browser closes, in the account's
+    language, then onwards."""
     auth_login(request, user, backend=BACKEND)
+    # Until the browser closes, as allauth's sign-in (ACCOUNT_SESSION_REMEMBER=False):
+    # school computers are shared.
+    request.session.set_expiry(0)
     language = supported_or_default(user.language)
     activate_for_request(request, language)
     response = redirect(next_url(campaign_code=campaign_code, student=student))

@@ -55,8 +55,9 @@ class GarNotAMemberError(StudentJoinError):
     code = "GAR_NOT_A_MEMBER"
     title = _("This account is not a school team member's")
     default_message = _(
-        "Only an account that belongs to a school's team can sign in through the ENT as a "
-        "teacher. Ask your school's administrator to invite you, then try again."
+        "Only an account that belongs to the team of the school your ENT names can sign in "
+        "through the ENT as a teacher. Ask your school's administrator to invite you, then "
+        "try again from your ENT."
     )
 
 

@@ -1,5 +1,11 @@
 """The first arrival waiting in the server-side session: the GAR's identity (IDO, names,
-UAI, profile) and the campaign being joined, for one hour, never in a URL.
+UAI, profile) and the campaign being joined, for one hour (issue #16), never in a URL.
+
+It is no credential: it never signs anyone in by itself (an IDO that got an account
+meanwhile starts again at /gar/login/), it is forgotten on every terminal outcome (signed
+in, a refusal that no new birth date can change, sign-out flushes the session), and it
+lives in a session of its own (a new key, ending with the browser). Attaching it to a
+team member's account requires it to be at most STAFF_ATTACH_MAX_AGE_SECONDS old.
 
 Stored signed (`django.core.signing`, its own salt) with the time of arrival inside: the
 session is the server's, but a value that no longer verifies (a changed secret, a session
@@ -12,6 +18,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.contrib.auth import logout
 from django.core import signing
 from django.http import HttpRequest
 
@@ -24,6 +31,8 @@ SESSION_KEY = "gar_arrival"
 MATCH_KEY = "gar_arrival_match"
 SALT = "campaigns.gar.pending"
 MAX_AGE_SECONDS = 3600
+# Attaching the ENT to a team member's account: a short window after the GAR's answer.
+STAFF_ATTACH_MAX_AGE_SECONDS = 15 * 60
 
 
 def clock() -> float:
@@ -39,6 +48,14 @@ class PendingArrival:
 
 
 def pending_store(request: HttpRequest, identity: GarIdentity, *, campaign_code: str = "") -> None:
+    """A first arrival is a new person on this browser: whoever was signed in is signed
+    out (the session emptied), and the session gets a new key either way (nobody who
+    knew the old one shares the arrival). It lasts until the browser closes."""
+    if request.user.is_authenticated:
+        logout(request)  # flushes the session: a new key
+    else:
+        request.session.cycle_key()
+    request.session.set_expiry(0)
     payload = {
         "ido": identity.ido,
         "pre": identity.first_name,
@@ -46,6 +63,7 @@ def pending_store(request: HttpRequest, identity: GarIdentity, *, campaign_code:
         "uai": identity.uai,
         "pro": identity.profile,
         "div": list(identity.divisions),
+        "uais": list(identity.uais),
         "code": campaign_code,
         "t": clock(),
     }
@@ -68,6 +86,7 @@ def pending_load(request: HttpRequest) -> PendingArrival:
             uai=str(payload["uai"]),
             profile=str(payload["pro"]),
             divisions=tuple(str(value) for value in payload["div"]),
+            uais=tuple(str(value) for value in payload.get("uais", ())),
         )
         arrived_at = float(payload["t"])
         campaign_code = str(payload["code"])
@@ -78,6 +97,11 @@ def pending_load(request: HttpRequest) -> PendingArrival:
         pending_clear(request)
         raise GarArrivalExpiredError(meta={"reason": "expired"})
     return PendingArrival(identity=identity, campaign_code=campaign_code, arrived_at=arrived_at)
+
+
+def pending_age(arrival: PendingArrival) -> float:
+    """Seconds since the GAR's answer started this arrival."""
+    return clock() - arrival.arrived_at
 
 
 def pending_clear(request: HttpRequest) -> None:

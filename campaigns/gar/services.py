@@ -146,20 +146,24 @@ def gar_method_add_after_password(
 def gar_method_attach_for_member(*, user: User, identity: GarIdentity) -> AuthenticationMethod:
     """A team member arriving from the ENT (a teacher: never matched against the list)
     proved their password: their account signs in through the ENT from now on. Refused
-    for an account with no active membership (GarNotAMemberError), and as
-    `authentication_method_add` refuses. Recorded in the organisation of the identity's
-    UAI when the person is a member there."""
-    memberships = Membership.objects.filter(user=user, disabled_at__isnull=True)
-    if not memberships.exists():
-        raise GarNotAMemberError()
+    for an account with no active membership in a school of the identity's UAIs
+    (GarNotAMemberError), and as `authentication_method_add` refuses. Recorded in that
+    organisation."""
+    # A member of the team of one of the schools the GAR names (staff of several schools:
+    # the one where they are a member), never of any school.
     here = (
-        memberships.filter(organization__uai=identity.uai).select_related("organization").first()
-        if identity.uai
-        else None
+        Membership.objects.filter(
+            user=user, disabled_at__isnull=True, organization__uai__in=identity.schools
+        )
+        .select_related("organization")
+        .order_by("organization__uai")
+        .first()
     )
+    if here is None:
+        raise GarNotAMemberError()
     return _add_method(
         user=user,
         identity=identity,
-        organization=here.organization if here else None,
+        organization=here.organization,
         reason="member",
     )

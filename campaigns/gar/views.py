@@ -39,6 +39,7 @@ from accounts.services import AuthenticationMethodTakenError
 from organizations.models import Membership, Organization
 from pixorga.errors import AppError
 from students.models import Learner
+from students.normalize import normalize_match_name
 
 from .. import limits
 from ..join_errors import (
@@ -52,12 +53,20 @@ from ..reconciliation import check_can_link, learner_find_with_pass
 from ..student_forms import BirthDateForm
 from .arrival import sign_in_and_continue
 from .errors import (
+    GarArrivalExpiredError,
     GarLinkedToAnotherEntAccountError,
     GarNotAMemberError,
     GarSchoolUnavailableError,
 )
 from .forms import PasswordProofForm
-from .pending import MATCH_KEY, PendingArrival, pending_clear, pending_load
+from .pending import (
+    MATCH_KEY,
+    STAFF_ATTACH_MAX_AGE_SECONDS,
+    PendingArrival,
+    pending_age,
+    pending_clear,
+    pending_load,
+)
 from .services import (
     gar_ent_account_take_over,
     gar_method_add_after_password,
@@ -85,6 +94,10 @@ def gar_page(view):
         try:
             return view(request, pending_load(request))
         except AppError as error:
+            # Every refusal is terminal for the arrival (no match, linked to another ENT
+            # account, no school, too many attempts…): it is forgotten, the person starts
+            # again from the ENT. (pending_load's own refusal has forgotten it already.)
+            pending_clear(request)
             return refusal(request, error)
 
     return wrapper
@@ -104,11 +117,17 @@ def _school(pending: PendingArrival) -> Organization:
 
 def _known_account(pending: PendingArrival) -> User | None:
     """The account this IDO signs in to, when it got one since the arrival (another tab,
-    a form sent twice): that arrival then simply signs in."""
+    a form sent twice). The waiting arrival never signs it in (it is no credential): the
+    person starts again at /gar/login/, and the GAR signs them in."""
     method = authentication_method_get(
         provider=AuthenticationMethod.Provider.GAR, external_id=pending.identity.ido
     )
     return method.user if method is not None and method.user.is_active else None
+
+
+def _start_again(request: HttpRequest) -> HttpResponse:
+    pending_clear(request)
+    return redirect("gar:login")
 
 
 def _finish(request: HttpRequest, pending: PendingArrival, user: User) -> HttpResponse:
@@ -127,14 +146,19 @@ def birthdate(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
     identity = pending.identity
     if not identity.is_student:
         return redirect("gar_arrival:staff")
-    known = _known_account(pending)
-    if known is not None:
-        return _finish(request, pending, known)
+    if _known_account(pending) is not None:
+        return _start_again(request)
     organization = _school(pending)
     form = BirthDateForm(request.POST or None)
     if request.method == "GET" or not form.is_valid():
         return _birthdate_page(request, pending, organization, form)
-    if not limits.consume(limits.gar_birthdate_keys(request, ido=identity.ido)):
+    names = (
+        f"{normalize_match_name(identity.first_name)}:{normalize_match_name(identity.last_name)}"
+    )
+    keys = limits.gar_birthdate_keys(
+        request, ido=identity.ido, organization_id=organization.pk, names=names
+    )
+    if not limits.consume(keys):
         raise JoinRateLimitedError()
     try:
         learner, exact = learner_find_with_pass(
@@ -143,9 +167,8 @@ def birthdate(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
             last_name=identity.last_name,
             birthdate=form.cleaned_data["birthdate"],
         )
-    except NoMatchError as error:
-        form.refusal = error
-        return _birthdate_page(request, pending, organization, form)
+    except NoMatchError:
+        raise  # terminal: ask a teacher (gar_page forgets the arrival)
     if not limits.consume([limits.learner_key(learner.pk)]):
         raise JoinRateLimitedError()
     try:
@@ -160,11 +183,11 @@ def birthdate(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
             language=supported_or_default(translation.get_language()),
         )
     except (AlreadyLinkedError, AuthenticationMethodTakenError):
-        # The same arrival sent twice: the other request made the account and its link.
-        known = _known_account(pending)
-        if known is None:
+        # The same arrival sent twice: the other request made the account and its link
+        # (and signed it in); this one starts again from the GAR.
+        if _known_account(pending) is None:
             raise
-        return _finish(request, pending, known)
+        return _start_again(request)
     messages.success(request, _("Your account is ready: next time, the ENT signs you in."))
     return _finish(request, pending, user)
 
@@ -266,8 +289,13 @@ def staff_attach(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
     here = reverse("gar_arrival:staff_attach")
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': here})}")
+    if pending_age(pending) > STAFF_ATTACH_MAX_AGE_SECONDS:
+        raise GarArrivalExpiredError(meta={"reason": "expired"})
     user = request.user
-    if not Membership.objects.filter(user=user, disabled_at__isnull=True).exists():
+    # A member of the team of a school the GAR names (its UAIs), not of any school.
+    if not Membership.objects.filter(
+        user=user, disabled_at__isnull=True, organization__uai__in=identity.schools
+    ).exists():
         raise GarNotAMemberError()
     form = PasswordProofForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from playwright.sync_api import Page, expect
 
 from accounts.models import AuthenticationMethod
@@ -25,7 +26,7 @@ def waiting_arrival(page: Page, live_server, identity) -> None:
     """What /gar/acs/ leaves for an unknown IDO: the arrival waiting in a new session,
     whose cookie the browser has."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
-    pending_store(SimpleNamespace(session=session), identity)
+    pending_store(SimpleNamespace(session=session, user=AnonymousUser()), identity)
     session.save()
     page.context.add_cookies(
         [
@@ -53,10 +54,13 @@ def test_a_student_arrives_from_the_ent_for_the_first_time(page: Page, live_serv
     page.goto("/gar/premiere-connexion/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Léa MARTIN")
     violations += check_page(page, "gar-birthdate")
-    # A wrong date first: the no-match sentence and its code.
+    # A wrong date first: the no-match sentence and its code; the arrival is over (a
+    # terminal refusal forgets it), the student starts again from the ENT.
     fill_birth_date(page, BIRTHDATE.replace(day=18))
-    expect(page.locator("#no-match")).to_contain_text("STUDENT_NOT_FOUND")
+    expect(page.get_by_test_id("refusal-code")).to_contain_text("STUDENT_NOT_FOUND")
     violations += check_page(page, "gar-no-match")
+    waiting_arrival(page, live_server, gar_identity(uai=organization.uai))
+    page.goto("/gar/premiere-connexion/")
     fill_birth_date(page, BIRTHDATE)
 
     expect(page).to_have_url(f"{live_server.url}/mes-parcours/")

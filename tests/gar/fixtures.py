@@ -41,6 +41,8 @@ def gar_idp(settings, gar_keys, tmp_path) -> TestIdP:
 
     idp = TestIdP(keys=gar_keys["idp"])
     configure_sp(settings, gar_keys, idp.write_metadata(tmp_path / "gar-idp.xml"))
+    # Pinned, as in production (GAR_IDP_ENTITY_ID).
+    settings.GAR_IDP_ENTITY_ID = idp.entity_id
     idp.trust_sp(gar_metadata_xml())
     return idp
 

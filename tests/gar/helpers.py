@@ -35,3 +35,12 @@ def request_row(login_url: str) -> SamlRequest:
     from tests.gar.idp import request_id_of
 
     return SamlRequest.objects.get(id=request_id_of(login_url))
+
+
+def browser_of(login_url: str) -> str:
+    """The cookie /gar/login/ left in the browser for this request (service-level tests
+    pass it as the view would)."""
+    from accounts.gar.service import browser_binding
+    from tests.gar.idp import request_id_of
+
+    return browser_binding(request_id_of(login_url))

@@ -19,8 +19,10 @@ ACS (what a browser receives).
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import html
+import re
 import secrets
 import zlib
 from dataclasses import dataclass
@@ -39,7 +41,10 @@ from saml2.saml import NAMEID_FORMAT_TRANSIENT, NameID
 from saml2.samlp import authn_request_from_string, response_from_string
 from saml2.server import Server
 from saml2.sigver import (
+    get_pem_wrapped_unwrapped,
+    make_temp,
     pre_encrypt_assertion,
+    pre_encryption_part,
     pre_signature_part,
     signed_instance_factory,
 )
@@ -182,10 +187,20 @@ class TestIdP:
         issuer: str | None = None,
         not_before: str | None = None,
         not_on_or_after: str | None = None,
+        confirmation_not_on_or_after: str | None = None,
+        response_in_response_to: str | None = None,
+        extra_encrypted_assertion: dict | None = None,
         status_failure: bool = False,
     ) -> str:
         """The Response's XML, answering `request` (the login redirect URL, or the request
-        id). Every keyword argument not given is what the GAR would send."""
+        id). Every keyword argument not given is what the GAR would send.
+
+        `in_response_to` changes the Response's and the SubjectConfirmationData's,
+        `response_in_response_to` the Response's only; `destination=""` leaves the
+        Destination out; `not_on_or_after` moves the Conditions' and the confirmations',
+        `confirmation_not_on_or_after` the confirmations' only ("" leaves it out);
+        `extra_encrypted_assertion` (attributes) puts a second, unsigned assertion with
+        them inside the same EncryptedAssertion (with `encrypt=True`)."""
         request_id = request_id_of(request) if request.startswith("http") else request
         assert self.sp_entity_id and self.acs_url, "call trust_sp() first"
         unsigned = self.server.create_authn_response(
@@ -225,8 +240,10 @@ class TestIdP:
         if recipient is not None:
             for confirmation in assertion.subject.subject_confirmation:
                 confirmation.subject_confirmation_data.recipient = recipient
+        if response_in_response_to is not None:
+            response.in_response_to = response_in_response_to
         if destination is not None:
-            response.destination = destination
+            response.destination = destination or None
         if issuer is not None:
             response.issuer.text = issuer
             assertion.issuer.text = issuer
@@ -243,12 +260,30 @@ class TestIdP:
                 confirmation.subject_confirmation_data.not_on_or_after = not_on_or_after
             for statement in assertion.authn_statement:
                 statement.session_not_on_or_after = None
+        if confirmation_not_on_or_after is not None:
+            for confirmation in assertion.subject.subject_confirmation:
+                data = confirmation.subject_confirmation_data
+                data.not_on_or_after = confirmation_not_on_or_after or None
         if status_failure:
             response.status.status_code.value = "urn:oasis:names:tc:SAML:2.0:status:Responder"
             response.status.status_code.status_code = factory(
                 samlp.StatusCode, value="urn:oasis:names:tc:SAML:2.0:status:AuthnFailed"
             )
-        return self._sign_and_encrypt(response, sign_response, sign_assertion, encrypt)
+        extra = None
+        if extra_encrypted_assertion is not None:
+            assert encrypt, "extra_encrypted_assertion needs encrypt=True"
+            extra = copy.deepcopy(assertion)
+            extra.id = f"_extra{secrets.token_hex(8)}"
+            extra.signature = None
+            extra.attribute_statement[0].attribute = [
+                saml.Attribute(
+                    name=name,
+                    name_format=URI,
+                    attribute_value=[factory(saml.AttributeValue, text=value)],
+                )
+                for name, value in extra_encrypted_assertion.items()
+            ]
+        return self._sign_and_encrypt(response, sign_response, sign_assertion, encrypt, extra)
 
     def _signature(self, ident: str, number: int):
         # Each Signature element has an Id of its own (Signature1, Signature2).
@@ -260,7 +295,7 @@ class TestIdP:
             digest_alg=DIGEST_SHA256,
         )
 
-    def _sign_and_encrypt(self, response, sign_response, sign_assertion, encrypt) -> str:
+    def _sign_and_encrypt(self, response, sign_response, sign_assertion, encrypt, extra=None):
         sec = self.server.sec
         assertion = _the_assertion(response)
         if sign_assertion:
@@ -284,7 +319,10 @@ class TestIdP:
             xml = signed_instance_factory(
                 xml, sec, [("urn:oasis:names:tc:SAML:2.0:assertion:Assertion", assertion.id)]
             )
-        xml = self.server._encrypt_assertion(None, self.sp_entity_id, xml)
+        if extra is None:
+            xml = self.server._encrypt_assertion(None, self.sp_entity_id, xml)
+        else:
+            xml = self._encrypt_with_extra(xml, extra)
         if sign_response:
             encrypted = response_from_string(xml)
             encrypted.signature = self._signature(encrypted.id, 1)
@@ -292,6 +330,26 @@ class TestIdP:
                 encrypted, sec, [("urn:oasis:names:tc:SAML:2.0:protocol:Response", encrypted.id)]
             )
         return xml
+
+    def _encrypt_with_extra(self, xml: str, extra) -> str:
+        """The extra (unsigned) assertion beside the signed one, then the whole content of
+        the EncryptedAssertion encrypted as one EncryptedData (Type Content): after
+        decryption, one EncryptedAssertion holds two assertions."""
+        text = str(extra)
+        text = text.split("?>", 1)[1] if text.startswith("<?xml") else text
+        found = re.search(r"</([\w.-]+:)?EncryptedAssertion>", xml)
+        xml = xml[: found.start()] + text + xml[found.start() :]
+        [(_name, cert)] = self.server.metadata.certs(self.sp_entity_id, "any", "encryption")[:1]
+        wrapped, unwrapped = get_pem_wrapped_unwrapped(cert)
+        template = pre_encryption_part(encrypt_cert=unwrapped)
+        template.type = "http://www.w3.org/2001/04/xmlenc#Content"
+        cert_file = make_temp(wrapped.encode("ascii"), decode=False)
+        return self.server.sec.encrypt_assertion(
+            xml,
+            cert_file.name,
+            template,
+            node_xpath="/*[local-name()='Response']/*[local-name()='EncryptedAssertion']",
+        )
 
     def response_for(self, request: str, attributes: dict, **knobs) -> str:
         """The SAMLResponse to POST (base64), see `response_xml` for the knobs."""

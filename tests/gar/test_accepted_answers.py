@@ -12,7 +12,7 @@ from accounts.gar.service import gar_expired_purge, gar_response_accept
 from accounts.models import SamlAssertion, SamlRequest
 from accounts.tasks import gar_purge
 from tests.factories import make_campaign, make_organization
-from tests.gar.helpers import request_row, start_login
+from tests.gar.helpers import browser_of, request_row, start_login
 from tests.gar.idp import student_attributes
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 def test_a_signed_answer_of_the_gar_is_accepted(client, gar_idp, knobs):
     login = start_login(client)
     accepted = gar_response_accept(
-        saml_response=gar_idp.response_for(login, student_attributes(), **knobs)
+        saml_response=gar_idp.response_for(login, student_attributes(), **knobs),
+        browser=browser_of(login),
     )
     identity = accepted.identity
     assert identity.ido == "a5f3c2e1-gar-test-0001"
@@ -48,7 +49,9 @@ def test_a_signed_answer_of_the_gar_is_accepted(client, gar_idp, knobs):
 def test_a_teachers_answer_without_uai_nor_divisions(client, gar_idp):
     login = start_login(client)
     attributes = student_attributes(PRO="National_ens", UAI=None, DIV=None)
-    identity = gar_response_accept(saml_response=gar_idp.response_for(login, attributes)).identity
+    identity = gar_response_accept(
+        saml_response=gar_idp.response_for(login, attributes), browser=browser_of(login)
+    ).identity
     assert (identity.profile, identity.uai, identity.divisions) == ("National_ens", "", ())
     assert not identity.is_student
 
@@ -56,7 +59,9 @@ def test_a_teachers_answer_without_uai_nor_divisions(client, gar_idp):
 def test_several_classes_and_a_padded_uai(client, gar_idp):
     login = start_login(client)
     attributes = student_attributes(UAI=[" 0750654d ", "0750655E"], DIV=["4A", "4A-LV2"])
-    identity = gar_response_accept(saml_response=gar_idp.response_for(login, attributes)).identity
+    identity = gar_response_accept(
+        saml_response=gar_idp.response_for(login, attributes), browser=browser_of(login)
+    ).identity
     assert identity.uai == "0750654D"
     assert identity.divisions == ("4A", "4A-LV2")
 
@@ -64,7 +69,9 @@ def test_several_classes_and_a_padded_uai(client, gar_idp):
 def test_the_campaign_being_joined_comes_back_with_the_answer(client, gar_idp):
     campaign = make_campaign(make_organization())
     login = start_login(client, f"?campagne={campaign.code}")
-    accepted = gar_response_accept(saml_response=gar_idp.response_for(login, student_attributes()))
+    accepted = gar_response_accept(
+        saml_response=gar_idp.response_for(login, student_attributes()), browser=browser_of(login)
+    )
     assert accepted.campaign_code == campaign.code
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import SamlAssertion, SamlRequest
-from tests.gar.helpers import ACS, assert_refused, post_acs, request_row, start_login
+from tests.gar.helpers import ACS, assert_refused, browser_of, post_acs, request_row, start_login
 from tests.gar.idp import encode, shift, student_attributes
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,9 @@ def test_acs_refuses_the_same_response_twice(client, gar_idp):
     answer = gar_idp.response_for(login, student_attributes())
     from accounts.gar.service import gar_response_accept
 
-    gar_response_accept(saml_response=answer)  # the first time (the view would sign in)
+    gar_response_accept(
+        saml_response=answer, browser=browser_of(login)
+    )  # the first time (the view would sign in)
     assert request_row(login).consumed_at is not None
     assert SamlAssertion.objects.count() == 1
     assert_refused(post_acs(client, answer), "GAR_RESPONSE_REPLAYED")
@@ -189,7 +191,7 @@ def test_a_clock_skew_within_sixty_seconds_is_accepted(client, gar_idp):
     for knobs in ({"not_on_or_after": shift(-30)}, {"not_before": shift(30)}):
         login = start_login(client)
         answer = gar_idp.response_for(login, student_attributes(), **knobs)
-        assert gar_response_accept(saml_response=answer).identity.ido
+        assert gar_response_accept(saml_response=answer, browser=browser_of(login)).identity.ido
 
 
 def test_acs_refuses_an_answer_where_the_gar_says_authentication_failed(client, gar_idp):
@@ -282,10 +284,13 @@ def test_refusals_are_logged_with_their_code_and_no_personal_data(client, gar_id
     multivalued = gar_idp.response_for(
         first, student_attributes(IDO=["ido-secret-1", "ido-secret-2"], NOM="Dupontel")
     )
-    second = start_login(client)
-    tampered = gar_idp.response_xml(second, student_attributes(IDO="ido-secret-3", NOM="Dupontel"))
     with caplog.at_level(logging.DEBUG):
         post_acs(client, multivalued)
+        # The browser's cookie follows its latest sign-in: each answer right after its own.
+        second = start_login(client)
+        tampered = gar_idp.response_xml(
+            second, student_attributes(IDO="ido-secret-3", NOM="Dupontel")
+        )
         post_acs(client, encode(tampered.replace("Dupontel", "Durandal")))
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert "GAR_ATTRIBUTE_MULTIVALUED" in text

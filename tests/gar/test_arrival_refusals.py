@@ -66,10 +66,14 @@ def nothing_made(school):
 
 
 def test_a_wrong_birth_date_is_no_match_and_asks_a_teacher(school):
-    _client, response = arrival(school, date=datetime.date(2012, 5, 18))
+    client, response = arrival(school, date=datetime.date(2012, 5, 18))
     assert response.status_code == 400
     assert refusal_code(response) == "STUDENT_NOT_FOUND"
     assert "demandez à votre professeur" in text(response)
+    assert school.lea.user_id is None and nothing_made(school)
+    # Terminal: the arrival is forgotten; the right date now needs a new arrival.
+    response = client.post(FIRST_ARRIVAL, birth())
+    assert refusal_code(response) == "GAR_ARRIVAL_EXPIRED"
     assert school.lea.user_id is None and nothing_made(school)
 
 
@@ -92,11 +96,14 @@ def test_no_school_for_the_uai_is_a_clear_page_asking_a_teacher(school, case):
     else:
         type(school).objects.filter(pk=school.pk).update(archived_at=timezone.now())
     client = Client()
-    arrive(client, gar_identity(uai=uai))
-    for response in (client.get(FIRST_ARRIVAL), client.post(FIRST_ARRIVAL, birth())):
+    for send in (client.get, client.post):
+        # Each refusal is terminal: the arrival is forgotten, the next one comes afresh.
+        arrive(client, gar_identity(uai=uai))
+        response = send(FIRST_ARRIVAL, birth())
         assert response.status_code == 403
         assert refusal_code(response) == "GAR_SCHOOL_UNAVAILABLE"
         assert "Demandez à votre professeur" in text(response)
+        assert client.get(FIRST_ARRIVAL).status_code == 400  # forgotten
     assert nothing_made(school)
 
 
@@ -252,11 +259,13 @@ def test_the_proof_page_needs_a_match_of_this_arrival(school):
 
 def test_birth_dates_are_limited_per_ido(school):
     client = Client()
-    arrive(client, gar_identity(uai=school.uai))
     allowed = int(DEFAULT_RATES["gar_birthdate_ido"].split("/")[0])
     for day in range(1, allowed + 1):
+        # No match is terminal: each guess needs a new arrival from the GAR.
+        arrive(client, gar_identity(uai=school.uai))
         wrong = datetime.date(2011, 1, day)
-        assert client.post(FIRST_ARRIVAL, birth(wrong)).status_code == 400
+        assert refusal_code(client.post(FIRST_ARRIVAL, birth(wrong))) == "STUDENT_NOT_FOUND"
+    arrive(client, gar_identity(uai=school.uai))
     response = client.post(FIRST_ARRIVAL, birth())
     assert response.status_code == 429
     assert refusal_code(response) == "JOIN_RATE_LIMITED"
@@ -276,3 +285,61 @@ def test_birth_dates_are_limited_per_learner_found(school):
     _client, response = arrival(school, ido="ido-guess-last")
     assert response.status_code == 429
     assert refusal_code(response) == "JOIN_RATE_LIMITED"
+
+
+def test_birth_dates_per_ido_are_capped_per_day_too(school, monkeypatch):
+    from campaigns import limits
+
+    assert DEFAULT_RATES["gar_birthdate_ido"] == "10/h,20/d"
+    start = 1_800_000_000.0 - 1_800_000_000.0 % 86400 + 3600  # 01:00 UTC, one day
+    now = {"t": start}
+    monkeypatch.setattr(limits, "clock", lambda: now["t"])
+    client = Client()
+    attempt = 0
+    for hour in range(2):
+        now["t"] = start + hour * 3600
+        for _ in range(10):
+            attempt += 1
+            # Other names each time: only the IDO's counts add up.
+            arrive(client, gar_identity(uai=school.uai, last_name=f"GUESS{attempt}"))
+            assert refusal_code(client.post(FIRST_ARRIVAL, birth())) == "STUDENT_NOT_FOUND"
+    now["t"] = start + 2 * 3600  # a new hour, the same day: over the day's 20
+    arrive(client, gar_identity(uai=school.uai))
+    response = client.post(FIRST_ARRIVAL, birth())
+    assert response.status_code == 429
+    assert refusal_code(response) == "JOIN_RATE_LIMITED"
+    assert nothing_made(school)
+
+
+def test_birth_dates_are_limited_per_gar_names_in_the_school_before_matching(school):
+    """Whoever gets new IDOs cannot guess one pupil's birth date: the names count, even
+    when no date matches (a wrong date never finds a learner to count)."""
+    allowed = int(DEFAULT_RATES["reconcile_learner"].split("/")[0])
+    for number in range(allowed):
+        _client, response = arrival(
+            school, ido=f"ido-guess-{number}", date=datetime.date(2011, 1, number + 1)
+        )
+        assert refusal_code(response) == "STUDENT_NOT_FOUND"
+    _client, response = arrival(school, ido="ido-guess-last")  # the right date, too late
+    assert response.status_code == 429
+    assert refusal_code(response) == "JOIN_RATE_LIMITED"
+    assert nothing_made(school)
+    # Another pupil of the school is not held up.
+    _client, response = arrival(school, ido="ido-hugo", first_name="Hugo", last_name="BERNARD")
+    assert response.status_code == 302
+
+
+def test_r33_a_match_on_a_middle_name_is_not_exact_and_asks_a_teacher(db):
+    """The ENT account changes hands only when the GAR's first name is the learner's first
+    given name, not a middle one."""
+    school = make_organization(name="Collège Jean Moulin")
+    learner = make_learner(
+        school, first_name="Marie", middle_name="Léa", last_name="MARTIN", birthdate=BIRTHDATE
+    )
+    link_learner(learner, account("ENT"))
+    client, response = arrival(school)
+    assert response.status_code == 403
+    assert refusal_code(response) == "R33"
+    assert AuthenticationMethod.objects.get().external_id == "ido-old"
+    assert signed_in_user_id(client) is None
+    assert audit_rows(action="authentication_method.replaced") == []

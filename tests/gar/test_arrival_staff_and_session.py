@@ -121,9 +121,10 @@ def test_a_wrong_password_attaches_nothing_and_is_limited(school):
 def test_an_account_without_a_membership_cannot_attach(school):
     student = make_student()
     client = Client()
-    arrive(client, teacher_identity(school))
-    client.force_login(student)
-    for response in (client.get(ATTACH), client.post(ATTACH, {"password": PASSWORD})):
+    for send in (client.get, client.post):
+        arrive(client, teacher_identity(school))
+        client.force_login(student)
+        response = send(ATTACH, {"password": PASSWORD})
         assert response.status_code == 403
         assert refusal_code(response) == "GAR_NOT_A_MEMBER"
     assert not AuthenticationMethod.objects.exists()
@@ -141,16 +142,54 @@ def test_an_ido_that_is_someone_elses_is_not_attached(school):
     assert not AuthenticationMethod.objects.filter(user=teacher).exists()
 
 
-def test_a_member_of_another_school_attaches_without_naming_this_one(school):
+def test_a_member_of_another_school_cannot_attach_this_schools_ent_account(school):
     from tests.factories import make_organization
 
     teacher = make_member(make_organization(), email="claire@exemple.fr")
     client = Client()
     arrive(client, teacher_identity(school))
     client.force_login(teacher)
-    client.post(ATTACH, {"password": PASSWORD})
-    [row] = audit_rows(action="authentication_method.added")
-    assert row[3] is None
+    response = client.post(ATTACH, {"password": PASSWORD})
+    assert response.status_code == 403
+    assert refusal_code(response) == "GAR_NOT_A_MEMBER"
+    assert "administrateur" in text(response)
+    assert not AuthenticationMethod.objects.exists()
+    assert audit_rows(action="authentication_method.added") == []
+
+
+def test_a_teacher_without_uai_cannot_attach(school):
+    teacher = make_member(school, email="claire@exemple.fr")
+    client = Client()
+    identity = teacher_identity(school)
+    arrive(client, gar_identity(ido=identity.ido, uai="", profile="National_ens"))
+    client.force_login(teacher)
+    response = client.post(ATTACH, {"password": PASSWORD})
+    assert refusal_code(response) == "GAR_NOT_A_MEMBER"
+    assert not AuthenticationMethod.objects.exists()
+
+
+def test_the_attach_page_shows_the_ent_names_being_attached(school):
+    teacher = make_member(school, email="claire@exemple.fr")
+    client = Client()
+    arrive(client, teacher_identity(school))
+    client.force_login(teacher)
+    page = text(client.get(ATTACH))
+    assert "Vous allez rattacher le compte ENT de Claire DUBOIS" in page
+
+
+def test_attaching_is_refused_fifteen_minutes_after_the_gars_answer(school, monkeypatch):
+    teacher = make_member(school, email="claire@exemple.fr")
+    client = Client()
+    arrive(client, teacher_identity(school))
+    client.force_login(teacher)
+    age_pending_arrival(client, 14 * 60, monkeypatch)
+    assert client.get(ATTACH).status_code == 200
+    age_pending_arrival(client, 16 * 60, monkeypatch)
+    response = client.post(ATTACH, {"password": PASSWORD})
+    assert response.status_code == 400
+    assert refusal_code(response) == "GAR_ARRIVAL_EXPIRED"
+    assert not AuthenticationMethod.objects.exists()
+    assert pending.SESSION_KEY not in session_of(client)
 
 
 # --- The arrival waiting in the session ---------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import AuthenticationMethod, User
+from campaigns.gar import pending
 from tests.campaigns.join_helpers import refusal_code, text
 from tests.factories import audit_rows, make_campaign, make_member, make_student
 from tests.gar.arrival_helpers import (
@@ -13,6 +14,7 @@ from tests.gar.arrival_helpers import (
     birth,
     gar_identity,
     make_school,
+    session_of,
     signed_in_user_id,
 )
 
@@ -198,15 +200,20 @@ def test_the_first_arrival_page_has_a_bounded_number_of_queries(
         assert client.post(FIRST_ARRIVAL, birth()).status_code == 302
 
 
-def test_an_arrival_finished_elsewhere_meanwhile_signs_in_the_account_it_made(school):
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_arrival_finished_elsewhere_meanwhile_starts_again_at_the_gar(school, method):
+    """The waiting arrival is no credential: it never signs in the account its IDO got
+    meanwhile (the GAR must vouch again)."""
     waiting = Client()
     arrive(waiting, lea_identity(school))
     # The same student, in another browser, finishes first.
     assert first_arrival(Client(), school)["Location"] == "/mes-parcours/"
-    user = User.objects.get(username="lea.martin1705")
-    response = waiting.post(FIRST_ARRIVAL, birth())
-    assert response["Location"] == "/mes-parcours/"
-    assert signed_in_user_id(waiting) == user.pk
+    send = waiting.get if method == "GET" else waiting.post
+    response = send(FIRST_ARRIVAL, birth())
+    assert response.status_code == 302
+    assert response["Location"] == "/gar/login/"
+    assert signed_in_user_id(waiting) is None
+    assert pending.SESSION_KEY not in session_of(waiting)
     assert User.objects.count() == 1
 
 

@@ -164,6 +164,9 @@ def test_the_migration_moves_every_gar_id_into_a_method_then_drops_the_column():
         password=make_password(None),
     )
     without = OldUser.objects.create(username="hugo.bernard0101", password=make_password(None))
+    empty = OldUser.objects.create(
+        username="zoe.faure0303", gar_id="", password=make_password(None)
+    )
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
@@ -173,6 +176,7 @@ def test_the_migration_moves_every_gar_id_into_a_method_then_drops_the_column():
     assert (method.first_name, method.last_name) == ("Léa", "Martin")
     assert User.objects.get(pk=with_id.pk).sign_in_methods == ["ENT", "IDENTIFIER"]
     assert User.objects.get(pk=without.pk).sign_in_methods == ["IDENTIFIER"]
+    assert User.objects.get(pk=empty.pk).sign_in_methods == ["IDENTIFIER"]
     assert "gar_id" not in {
         column.name
         for column in connection.introspection.get_table_description(

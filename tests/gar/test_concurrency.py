@@ -9,7 +9,7 @@ from accounts.gar import service
 from accounts.gar.errors import GarResponseReplayedError
 from accounts.models import SamlAssertion, SamlRequest
 from tests.campaigns.test_concurrency import meet, race
-from tests.gar.helpers import start_login
+from tests.gar.helpers import browser_of, start_login
 from tests.gar.idp import student_attributes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,8 +29,8 @@ def test_the_same_answer_at_once_is_accepted_once(client, gar_idp, monkeypatch):
         monkeypatch.setattr(service, "_parse", patched)
 
     outcomes, broken = race(
-        lambda: service.gar_response_accept(saml_response=answer),
-        lambda: service.gar_response_accept(saml_response=answer),
+        lambda: service.gar_response_accept(saml_response=answer, browser=browser_of(login)),
+        lambda: service.gar_response_accept(saml_response=answer, browser=browser_of(login)),
         after=checked_then_meet,
     )
     assert not broken  # they did meet: both had passed the checks

@@ -179,3 +179,12 @@ def test_a_broken_configuration_says_not_available_and_never_500(
     metadata = client.get("/gar/metadata.xml")
     assert metadata.status_code == (200 if broken == "idp_metadata" else 404)
     assert client.post("/gar/acs/", {"SAMLResponse": "eA=="}).status_code in (400, 403, 404)
+
+
+def test_sign_in_is_unavailable_when_the_metadata_is_not_the_pinned_gars(client, gar_idp, settings):
+    settings.GAR_IDP_ENTITY_ID = "https://idp-auth.gar.education.fr"
+    response = client.get("/gar/login/")
+    assert response.status_code == 404
+    assert "GAR_UNAVAILABLE" in response.content.decode()
+    settings.GAR_IDP_ENTITY_ID = gar_idp.entity_id
+    assert client.get("/gar/login/").status_code == 302

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.campaigns.own_redis import cache_on_own_redis  # noqa: F401 - a fixture
-from tests.gar.helpers import start_login
+from tests.gar.helpers import browser_of, start_login
 from tests.gar.idp import student_attributes
 
 pytestmark = pytest.mark.django_db
@@ -26,4 +26,4 @@ def test_the_gar_sign_in_starts_and_is_checked_while_redis_is_stopped(
 
     login = start_login(client)
     answer = gar_idp.response_for(login, student_attributes())
-    assert gar_response_accept(saml_response=answer).identity.ido
+    assert gar_response_accept(saml_response=answer, browser=browser_of(login)).identity.ido

@@ -43,6 +43,12 @@ def served():
     server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _local_http(settings):
+    """The local server speaks plain http (allowed explicitly, as in the README)."""
+    settings.GAR_IDP_METADATA_ALLOW_HTTP = True
+
+
 def run() -> str:
     out = StringIO()
     call_command("gar_refresh_metadata", stdout=out, stderr=StringIO())
@@ -109,3 +115,65 @@ def test_the_command_says_when_nothing_is_configured(settings):
     settings.GAR_IDP_METADATA = ""
     with pytest.raises(CommandError, match="GAR_IDP_METADATA is not set"):
         run()
+
+
+def test_an_http_url_is_refused_unless_allowed(settings, idp, served, tmp_path):
+    settings.GAR_IDP_METADATA_ALLOW_HTTP = False
+    settings.DEBUG = False
+    served.pages["/gar.xml"] = idp.metadata_xml().encode()
+    settings.GAR_IDP_METADATA = f"{served.url}/gar.xml"
+    settings.GAR_IDP_METADATA_CACHE = tmp_path / "gar.xml"
+    with pytest.raises(CommandError, match="not an https URL"):
+        run()
+    assert not (tmp_path / "gar.xml").exists()
+    settings.DEBUG = True
+    assert "Saved the GAR's metadata" in run()
+
+
+def test_metadata_of_another_identity_provider_than_the_pinned_one_is_refused(
+    settings, idp, served, tmp_path
+):
+    cache = tmp_path / "gar.xml"
+    cache.write_text("old")
+    served.pages["/gar.xml"] = idp.metadata_xml().encode()
+    settings.GAR_IDP_METADATA = f"{served.url}/gar.xml"
+    settings.GAR_IDP_METADATA_CACHE = cache
+    settings.GAR_IDP_ENTITY_ID = "https://idp-auth.gar.education.fr"
+    with pytest.raises(CommandError, match="not GAR_IDP_ENTITY_ID"):
+        run()
+    assert cache.read_text() == "old"
+    settings.GAR_IDP_ENTITY_ID = idp.entity_id
+    assert "Saved the GAR's metadata" in run()
+
+
+def test_metadata_whose_signing_certificates_all_expired_is_refused(settings, served, tmp_path):
+    from tests.gar.idp import TestIdP, make_keypair
+
+    expired = TestIdP(keys=make_keypair(tmp_path / "keys", "expired", valid_days=-1))
+    served.pages["/gar.xml"] = expired.metadata_xml().encode()
+    settings.GAR_IDP_METADATA = f"{served.url}/gar.xml"
+    settings.GAR_IDP_METADATA_CACHE = tmp_path / "gar.xml"
+    with pytest.raises(CommandError, match="every signing certificate has expired"):
+        run()
+    assert not (tmp_path / "gar.xml").exists()
+
+
+def test_a_certificate_rotation_prints_the_old_and_new_fingerprints(
+    settings, idp, served, tmp_path
+):
+    from accounts.gar import idp_metadata
+    from tests.gar.idp import TestIdP, make_keypair
+
+    cache = tmp_path / "gar.xml"
+    cache.write_text(idp.metadata_xml())
+    rotated = TestIdP(keys=make_keypair(tmp_path / "keys", "rotated"), entity_id=idp.entity_id)
+    served.pages["/gar.xml"] = rotated.metadata_xml().encode()
+    settings.GAR_IDP_METADATA = f"{served.url}/gar.xml"
+    settings.GAR_IDP_METADATA_CACHE = cache
+    output = run()
+    [old] = idp_metadata.signing_fingerprints(idp.metadata_xml().encode())
+    [new] = idp_metadata.signing_fingerprints(rotated.metadata_xml().encode())
+    assert old != new
+    assert f"before {old}; now {new}" in output
+    # Refreshed again, nothing changed: nothing said about fingerprints.
+    assert "changed" not in run()

@@ -2,10 +2,13 @@
 
     manage.py gar_refresh_metadata
 
-GAR_IDP_METADATA an https URL: downloaded, checked, then written atomically to
-GAR_IDP_METADATA_CACHE (the file the application reads); a bad document is refused and the
-old copy kept. A local file: only checked. Either way the signing certificate's expiry is
-printed. Run it daily (cron) and when the GAR announces a certificate rotation.
+GAR_IDP_METADATA an https URL (http only with DEBUG or GAR_IDP_METADATA_ALLOW_HTTP):
+downloaded, checked (the identity provider GAR_IDP_ENTITY_ID, a signing certificate still
+valid), then written atomically to GAR_IDP_METADATA_CACHE (the file the application
+reads); a bad document is refused and the old copy kept. A local file: only checked.
+Either way the signing certificate's expiry is printed, and the certificates' SHA-256
+fingerprints, old and new, when they change. Run it daily (cron) and when the GAR
+announces a certificate rotation.
 """
 
 from __future__ import annotations
@@ -40,7 +43,14 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {source}: {error.strerror}") from error
         if is_url:
+            old = target.read_bytes() if target.is_file() else b""
+            previous = idp_metadata.signing_fingerprints(old) if old else ()
             idp_metadata.save(document, target)
+            if previous != found.fingerprints:
+                self.stdout.write(
+                    "The GAR's signing certificates changed: before "
+                    f"{', '.join(previous) or 'none'}; now {', '.join(found.fingerprints)}."
+                )
             self.stdout.write(f"Saved the GAR's metadata from {source} to {target}.")
         days = (found.certificate_expires_at - datetime.now(UTC)).days
         self.stdout.write(
