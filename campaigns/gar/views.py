@@ -94,9 +94,10 @@ def gar_page(view):
         try:
             return view(request, pending_load(request))
         except AppError as error:
-            # Every refusal is terminal for the arrival (no match, linked to another ENT
-            # account, no school, too many attempts…): it is forgotten, the person starts
-            # again from the ENT. (pending_load's own refusal has forgotten it already.)
+            # Every refusal that reaches here is terminal for the arrival (linked to another
+            # ENT account, no school, too many attempts…): it is forgotten, the person
+            # starts again from the ENT (pending_load's own refusal has forgotten it
+            # already). A birth date that matches no one is not one: the form shows it.
             pending_clear(request)
             return refusal(request, error)
 
@@ -167,8 +168,11 @@ def birthdate(request: HttpRequest, pending: PendingArrival) -> HttpResponse:
             last_name=identity.last_name,
             birthdate=form.cleaned_data["birthdate"],
         )
-    except NoMatchError:
-        raise  # terminal: ask a teacher (gar_page forgets the arrival)
+    except NoMatchError as error:
+        # Not terminal: a 12-year-old mistypes a date. The form again, with the no-match
+        # sentence and its code; the arrival waits on, the attempts are counted above.
+        form.refusal = error
+        return _birthdate_page(request, pending, organization, form)
     if not limits.consume([limits.learner_key(learner.pk)]):
         raise JoinRateLimitedError()
     try:
