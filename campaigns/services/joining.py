@@ -22,7 +22,6 @@ from organizations.guards import check_active_admin
 from organizations.models import AuditLog, Organization
 from students.models import Learner
 from students.normalize import learner_search_name, learner_sort_name
-from students.services.student_accounts import LearnerNotLinkedError, learner_account_create
 
 from ..errors import LearnerDisabledError
 from ..join_errors import AccountLinkedToAnotherLearnerError, NoMatchError, StudentJoinError
@@ -224,6 +223,11 @@ def learner_account_create_and_link(
     for the ENT) linked to `learner`, and the link recorded on behalf of SELF. The caller
     holds the learner's row lock and ran `check_can_link(user=None)`: the sign-up without
     an e-mail and the GAR's first arrival."""
+    # Imported here: `students.services` loads the whole import pipeline, which the
+    # campaigns' pages, the admin and the workers loading their tasks need not load
+    # (tests/students/test_import_states.py, layering).
+    from students.services.student_accounts import learner_account_create
+
     user = learner_account_create(learner=learner, password=password, language=language)
     _record_link(learner=learner, user=user, method=method, campaign=campaign)
     return user
@@ -266,6 +270,8 @@ def learner_dissociate(*, actor: User, learner: Learner) -> list[int]:
     LearnerNotLinkedError when it has no account (anymore); PermissionDenied when the
     actor is not an active administrator of the learner's school. Recorded as
     `learner.dissociated` on behalf of ADMIN (ids only)."""
+    from students.services.student_accounts import LearnerNotLinkedError  # see above
+
     organization = learner.organization
     check_active_admin(user=actor, organization_id=organization.pk)
     locked = Learner.objects.select_for_update().filter(pk=learner.pk).first()
