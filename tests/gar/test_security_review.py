@@ -322,5 +322,5 @@ def test_pysaml2_never_logs_even_its_errors(settings):
 def test_sign_ins_started_per_ip_are_limited_and_the_purge_is_frequent(settings):
     from django.conf import settings as defaults
 
-    assert defaults.GAR_LOGIN_RATE_LIMIT == "60/m/ip"
+    assert defaults.GAR_LOGIN_RATE_LIMIT == "300/m/ip"
     assert defaults.CELERY_BEAT_SCHEDULE["gar-purge"]["schedule"] == 600.0
