@@ -26,17 +26,14 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from pixorga.spreadsheet import DELIMITER, neutralise
 from students.siecle import SiecleError
 
 from .errors import PER_STUDENT_CODES, error_message
 
-# What spreadsheet software reads as the start of a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return neutralise("" if value is None else str(value))
 
 
 class ErrorFile:
@@ -51,7 +48,7 @@ class ErrorFile:
         self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         # "utf-8-sig" writes the BOM once, first.
         self._text = io.TextIOWrapper(self._spool, encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._text, delimiter=";", lineterminator="\r\n")
+        self._writer = csv.writer(self._text, delimiter=DELIMITER, lineterminator="\r\n")
         self._writer.writerow(
             [
                 _("Code"),
